@@ -1,0 +1,64 @@
+// swift-tools-version: 6.1
+// likeness — voice-likeness similarity detector.
+//
+// Pipeline, one target per stage:
+//   LikenessAudio      decode (libsndfile) + resample (libsoxr) -> mono Float PCM
+//   LikenessFeatures   STFT (FFTW) -> fbank / MFCC / GE2E mel, presets matching Kaldi and librosa
+//   LikenessVAD        voice-activity detection for the GE2E front end (WebRTC-style GMM VAD)
+//   LikenessVoiceprint GE2E speaker encoder (LSTM on OpenBLAS), VAD, MFCC-statistics baseline
+//   LikenessScoring    cosine, EER / minDCF / Cllr, calibration, cohort percentile
+//   LikenessRegistry   enrolled artists in SQLite (GRDB), audit log
+//   LikenessReport     self-contained HTML evidence reports
+//   likeness           the command-line tool (swift-argument-parser)
+import PackageDescription
+
+let package = Package(
+    name: "likeness",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "likeness", targets: ["likeness"]),
+        .library(name: "Likeness", targets: [
+            "LikenessAudio", "LikenessFeatures", "LikenessVAD", "LikenessVoiceprint",
+            "LikenessScoring", "LikenessRegistry", "LikenessReport",
+        ]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        // C libraries from Debian packages; each is touched by one small Swift file.
+        .systemLibrary(name: "CSndFile", providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CFFTW", providers: [.apt(["libfftw3-dev"])]),
+        .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CSoxr", providers: [.apt(["libsoxr-dev"])]),
+
+        .target(name: "LikenessAudio", dependencies: ["CSndFile", "CSoxr"]),
+        .target(name: "LikenessFeatures", dependencies: ["CFFTW"]),
+        .target(name: "LikenessVAD", dependencies: []),
+        .target(name: "LikenessVoiceprint", dependencies: [
+            "LikenessAudio", "LikenessFeatures", "LikenessVAD", "COpenBLAS",
+            .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        ]),
+        .target(name: "LikenessScoring", dependencies: []),
+        .target(name: "LikenessRegistry", dependencies: [
+            "LikenessVoiceprint", "LikenessScoring",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "LikenessReport", dependencies: ["LikenessScoring"]),
+        .executableTarget(name: "likeness", dependencies: [
+            "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint",
+            "LikenessScoring", "LikenessRegistry", "LikenessReport",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .testTarget(name: "LikenessAudioTests", dependencies: ["LikenessAudio"]),
+        .testTarget(name: "LikenessFeaturesTests", dependencies: ["LikenessFeatures", "LikenessAudio"]),
+        .testTarget(name: "LikenessVADTests", dependencies: ["LikenessVAD", "LikenessAudio"]),
+        .testTarget(name: "LikenessVoiceprintTests", dependencies: ["LikenessVoiceprint"]),
+        .testTarget(name: "LikenessScoringTests", dependencies: ["LikenessScoring"]),
+        .testTarget(name: "LikenessRegistryTests", dependencies: ["LikenessRegistry"]),
+        .testTarget(name: "LikenessCLITests", dependencies: [], path: "Tests/LikenessCLITests"),
+    ]
+)
