@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     ],
     targets: [
         // C libraries from Debian packages; each is touched by one small Swift file.
@@ -34,12 +35,15 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CSoxr", providers: [.apt(["libsoxr-dev"])]),
 
-        .target(name: "LikenessAudio", dependencies: ["CSndFile", "CSoxr"]),
+        .target(name: "LikenessAudio", dependencies: [
+            "CSndFile", "CSoxr", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .target(name: "LikenessFeatures", dependencies: ["CFFTW"]),
         .target(name: "LikenessVAD", dependencies: []),
         .target(name: "LikenessVoiceprint", dependencies: [
             "LikenessAudio", "LikenessFeatures", "LikenessVAD", "COpenBLAS",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "LikenessScoring", dependencies: []),
         .target(name: "LikenessRegistry", dependencies: [
