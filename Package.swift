@@ -57,6 +57,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Benchmark harness driven by benchmarks/run.sh (not shipped).
+        .executableTarget(name: "likeness-bench", dependencies: [
+            "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "benchmarks/Sources/likeness-bench"),
+
         .testTarget(name: "LikenessAudioTests", dependencies: ["LikenessAudio"]),
         .testTarget(name: "LikenessFeaturesTests", dependencies: ["LikenessFeatures", "LikenessAudio"]),
         .testTarget(name: "LikenessVADTests", dependencies: ["LikenessVAD", "LikenessAudio"]),

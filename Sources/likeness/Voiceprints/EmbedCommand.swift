@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import LikenessVoiceprint
+
+/// `likeness embed FILE...`: speaker embeddings (voiceprints) of audio files.
+struct EmbedCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "embed",
+        abstract: "Compute the voiceprint (speaker embedding) of each audio file.",
+        discussion: """
+        The GE2E front end normalises volume to -30 dBFS (increase only), trims long silences with a
+        voice-activity detector, cuts 1.6 s partial windows (1.3 per second) and averages their embeddings.
+
+        Examples:
+          likeness embed samples/alice_1.wav
+          likeness embed a.wav b.flac --json > voiceprints.json
+        """
+    )
+
+    @Argument(help: "Audio files.")
+    var files: [String]
+
+    @OptionGroup var model: ModelOptions
+
+    @Flag(help: "Print JSON: one object per file with file, model, dim, embedding, speech_seconds.")
+    var json = false
+
+    @Flag(help: "Also print the per-window (partial) embeddings in the JSON output.")
+    var partials = false
+
+    struct Item: Encodable {
+        let file: String
+        let sha256: String
+        let model: String
+        let dim: Int
+        let embedding: [Float]
+        let speechSeconds: Double
+        let durationSeconds: Double
+        let partials: [[Float]]?
+        let warnings: [String]
+    }
+
+    func run() throws {
+        let embedder = try model.makeEmbedder()
+        let results = ClipEmbedding.embedAll(paths: files, embedder: embedder, preprocess: !model.noPreprocess)
+        var items: [Item] = []
+        var failures = 0
+        for (file, result) in zip(files, results) {
+            switch result {
+            case .success(let clip):
+                clip.warnings.forEach { Output.warn($0) }
+                let vp = clip.voiceprint
+                items.append(Item(file: file, sha256: clip.sha256, model: vp.modelID, dim: vp.embedding.count,
+                                  embedding: vp.embedding, speechSeconds: vp.speechSeconds,
+                                  durationSeconds: clip.durationSeconds,
+                                  partials: partials ? vp.partials : nil, warnings: clip.warnings))
+            case .failure(let error):
+                failures += 1
+                Output.note("Error: \(error)")
+            }
+        }
+        if json {
+            try Output.printJSON(items)
+        } else {
+            for item in items {
+                let head = item.embedding.prefix(4).map { String(format: "%.4f", $0) }.joined(separator: " ")
+                print("\(item.file): \(item.model), \(item.dim) dims, \(String(format: "%.1f", item.speechSeconds)) s of speech "
+                      + "[\(head) ...]")
+            }
+        }
+        if failures > 0 { throw ExitCode(1) }
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+/// Runs the built `likeness` binary (it sits next to the test bundle: `swift test` builds every product).
+enum CLI {
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static let repoRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static var binary: URL? {
+        if let env = ProcessInfo.processInfo.environment["LIKENESS_BIN"] { return URL(fileURLWithPath: env) }
+        let dir = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        let candidate = dir.appendingPathComponent("likeness")
+        return FileManager.default.isExecutableFile(atPath: candidate.path) ? candidate : nil
+    }
+
+    /// ../shared next to the repository, or $LIKENESS_SHARED.
+    static var shared: URL? {
+        let env = ProcessInfo.processInfo.environment["LIKENESS_SHARED"]
+        let url = env.map { URL(fileURLWithPath: $0) } ?? repoRoot.deletingLastPathComponent().appendingPathComponent("shared")
+        return FileManager.default.fileExists(atPath: url.appendingPathComponent("reference").path) ? url : nil
+    }
+
+    static var reference: URL? { shared?.appendingPathComponent("reference") }
+
+    static var modelPresent: Bool {
+        let env = ProcessInfo.processInfo.environment["LIKENESS_MODEL"]
+        let path = env ?? repoRoot.appendingPathComponent("models/ge2e-resemblyzer-0.1.4.safetensors").path
+        return FileManager.default.fileExists(atPath: path)
+    }
+
+    static func sample(_ name: String) -> String {
+        repoRoot.appendingPathComponent("samples").appendingPathComponent(name).path
+    }
+
+    @discardableResult
+    static func run(_ args: [String], environment: [String: String] = [:]) throws -> Run {
+        let bin = try #require(binary, "the likeness binary is not built next to the tests")
+        let process = Process()
+        process.executableURL = bin
+        process.arguments = args
+        process.currentDirectoryURL = repoRoot
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read both pipes concurrently so a large output cannot dead-lock the child.
+        nonisolated(unsafe) var errData = Data()
+        let group = DispatchGroup()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus,
+                   stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    static func json(_ text: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(text.utf8))
+    }
+
+    static func temporaryDirectory() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("likeness-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir
+    }
+
+    /// Reads a reference CSV (frames x coefficients, no header).
+    static func csv(_ url: URL) throws -> [[Double]] {
+        try String(contentsOf: url, encoding: .utf8)
+            .split(separator: "\n").map { $0.split(separator: ",").map { Double($0.trimmingCharacters(in: .whitespaces))! } }
+    }
+
+    static func csv(text: String) -> [[Double]] {
+        text.split(separator: "\n").map { $0.split(separator: ",").map { Double($0)! } }
+    }
+
+    /// A mono 32-bit float WAV, written by hand so the fixture does not depend on the code under test.
+    static func writeFloatWAV(_ samples: [Float], sampleRate: Int, to url: URL) throws {
+        var d = Data()
+        func u32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
+        func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
+        let bytes = UInt32(samples.count * 4)
+        d.append(contentsOf: Array("RIFF".utf8)); u32(36 + bytes); d.append(contentsOf: Array("WAVE".utf8))
+        d.append(contentsOf: Array("fmt ".utf8)); u32(16); u16(3); u16(1); u32(UInt32(sampleRate))
+        u32(UInt32(sampleRate * 4)); u16(4); u16(32)
+        d.append(contentsOf: Array("data".utf8)); u32(bytes)
+        for s in samples { withUnsafeBytes(of: s.bitPattern.littleEndian) { d.append(contentsOf: $0) } }
+        try d.write(to: url)
+    }
+}

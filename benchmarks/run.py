@@ -1,0 +1,207 @@
+"""Benchmark driver: Swift (likeness, likeness-bench) side by side with the Python anchors in one run.
+
+Writes sections of BENCHMARKS.md between <!-- NAME:begin --> / <!-- NAME:end --> markers, each with the
+command, the machine and the date. Ratios are what to read: both sides run on the same machine, in the same
+run, one thread each, so machine noise mostly cancels.
+"""
+import datetime
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("LIKENESS_SHARED", ROOT.parent / "shared"))
+WORK = ROOT / "benchmarks" / "work"
+PY = sys.executable
+ANCHOR = ROOT / "benchmarks" / "anchors" / "frontend.py"
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def bin_path(name):
+    out = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout.strip()
+    return str(Path(out) / name)
+
+
+def run_child(cmd, env_extra=None):
+    """Runs cmd; returns (stdout, stderr)."""
+    env = dict(os.environ, **(env_extra or {}))
+    proc = subprocess.run(cmd, capture_output=True, env=env, cwd=ROOT, text=True)
+    out, err = proc.stdout, proc.stderr
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed: {err.strip()[-2000:]}")
+    return out, err
+
+
+def measured(cmd, env_extra=None):
+    """Like run_child but with resource usage measured through wait4 on this child."""
+    env = dict(os.environ, **(env_extra or {}))
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    out = proc.stdout.read()
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, cmd))} failed: {err.decode()[-2000:]}")
+    return out.decode(), usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024.0
+
+
+def speech_file(minutes=10):
+    """10 minutes of real speech (LibriSpeech excerpts from ../shared/data), or espeak-ng if absent."""
+    WORK.mkdir(parents=True, exist_ok=True)
+    out = WORK / f"speech{minutes}m.wav"
+    if out.exists():
+        return out, "cached"
+    libri = sorted((SHARED / "data" / "librispeech_tc100" / "train-clean-100").rglob("*.flac"))
+    parts, total = [], 0.0
+    for f in libri:
+        d = float(subprocess.run(["soxi", "-D", str(f)], capture_output=True, text=True).stdout)
+        parts.append(str(f))
+        total += d
+        if total >= minutes * 60:
+            break
+    if total >= minutes * 60:
+        subprocess.run(["sox", *parts, "-r", "16000", "-c", "1", "-b", "16", str(out), "trim", "0",
+                        str(minutes * 60)], check=True)
+        return out, f"LibriSpeech train-clean-100 excerpts ({len(parts)} files, concatenated)"
+    text = " ".join(["The quick brown fox jumps over the lazy dog while the band plays on."] * 40)
+    tmp = WORK / "espeak.wav"
+    subprocess.run(["espeak-ng", "-w", str(tmp), text], check=True)
+    subprocess.run(["sox", str(tmp), "-r", "16000", "-c", "1", "-b", "16", str(out), "repeat", "40", "trim", "0",
+                    str(minutes * 60)], check=True)
+    return out, "espeak-ng (../shared/data absent)"
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+
+
+def header(title, command):
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return f"## {title}\n\nCommand: `{command}`  \nMachine: {machine()}  \nDate: {now}\n\n"
+
+
+def write_section(name, text):
+    path = ROOT / "BENCHMARKS.md"
+    doc = path.read_text() if path.exists() else "# Benchmarks\n\nWritten by `benchmarks/run.sh`.\n"
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    block = f"{begin}\n{text.rstrip()}\n{end}"
+    if begin in doc:
+        doc = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: block, doc, flags=re.S)
+    else:
+        doc = doc.rstrip() + "\n\n" + block + "\n"
+    path.write_text(doc)
+    print(text)
+
+
+def bench_frontend():
+    wav, source = speech_file(10)
+    audio_s = 600.0
+    bench = bin_path("likeness-bench")
+    rows = []
+    pairs = [
+        ("decode (16-bit WAV)", "decode", "decode", "soundfile.read"),
+        ("kaldi-mfcc", "kaldi-mfcc", "knf-mfcc", "kaldi-native-fbank"),
+        ("kaldi-fbank", "kaldi-fbank", "knf-fbank", "kaldi-native-fbank"),
+        ("kaldi-fbank80", "kaldi-fbank80", "knf-fbank80", "kaldi-native-fbank"),
+        ("librosa-mfcc", "librosa-mfcc", "librosa-mfcc", "librosa"),
+        ("ge2e-mel", "ge2e-mel", "librosa-ge2e-mel", "librosa"),
+    ]
+    for label, ours, theirs, who in pairs:
+        out, _, _ = measured([bench, "frontend", ours, str(wav), "--repeats", "3"], ONE_THREAD)
+        s = json.loads(out)["cpu_seconds"]
+        out, _, _ = measured([PY, str(ANCHOR), theirs, str(wav), "3"], ONE_THREAD)
+        p = json.loads(out)["cpu_seconds"]
+        rows.append(f"| {label} | {audio_s / s:,.0f}x | {who} | {audio_s / p:,.0f}x | {p / s:.1f} |")
+    text = header("Front end: decode and feature presets", "bash benchmarks/run.sh frontend")
+    text += (f"Input: 10 minutes of speech, 16 kHz mono 16-bit WAV ({source}). CPU time of the operation alone\n"
+             "(in-process, best of 3, one thread; Python import and file loading excluded for both sides).\n"
+             "x-real-time = audio seconds / CPU seconds; ratio = anchor CPU time / Swift CPU time.\n\n"
+             "| operation | likeness x-real-time | anchor | anchor x-real-time | speed-up |\n|---|---|---|---|---|\n")
+    text += "\n".join(rows) + "\n"
+    write_section("frontend", text)
+
+
+def bench_embed():
+    wav, source = speech_file(10)
+    audio_s = 600.0
+    bench = bin_path("likeness-bench")
+    out, cpu_s, rss_s = measured([bench, "embed", str(wav)], ONE_THREAD)
+    ours = json.loads(out)
+    out, cpu_p, rss_p = measured([PY, str(ANCHOR), "resemblyzer-embed", str(wav), "1"], ONE_THREAD)
+    theirs = json.loads(out)
+    text = header("End-to-end embedding (decode + VAD + mel + LSTM)", "bash benchmarks/run.sh embed")
+    text += (f"Input: 10 minutes of speech ({source}). One thread each (OpenBLAS / torch set to 1).\n"
+             "Operation CPU time measured in-process; whole-process CPU and peak RSS measured by wait4 on the child\n"
+             "(Resemblyzer's process includes importing torch and librosa).\n\n"
+             "| | likeness (Swift) | Resemblyzer 0.1.4 (Python, torch CPU) | ratio |\n|---|---|---|---|\n")
+    text += (f"| embed CPU seconds | {ours['cpu_seconds']:.2f} | {theirs['cpu_seconds']:.2f} | "
+             f"{theirs['cpu_seconds'] / ours['cpu_seconds']:.1f}x faster |\n")
+    text += (f"| x-real-time | {audio_s / ours['cpu_seconds']:,.0f}x | {audio_s / theirs['cpu_seconds']:,.0f}x | |\n")
+    text += f"| whole process CPU seconds | {cpu_s:.2f} | {cpu_p:.2f} | {cpu_p / cpu_s:.1f}x |\n"
+    text += f"| peak RSS | {rss_s:.0f} MiB | {rss_p:.0f} MiB | {rss_p / rss_s:.1f}x less |\n"
+    write_section("embed", text)
+
+
+def reference_eers():
+    """Resemblyzer and naive-MFCC EERs from ../shared/data/README.md (the table's last two columns)."""
+    refs = {}
+    readme = SHARED / "data" / "README.md"
+    if not readme.exists():
+        return refs
+    for line in readme.read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 6 and re.match(r"^[\d.]+ %$", cells[4]):
+            refs[cells[0]] = (cells[4], cells[5])
+    return refs
+
+
+def bench_eval():
+    likeness = bin_path("likeness")
+    refs = reference_eers()
+    lists = sorted((SHARED / "data").glob("*/trials*.tsv"))
+    rows = []
+    for trials in lists:
+        folder = trials.parent.name
+        ref_ge2e, ref_mfcc = refs.get(folder, ("", ""))
+        if trials.name == "trials_same_source.tsv":
+            continue  # one label only: no error rates
+        cells = {}
+        for model in ("ge2e", "mfcc"):
+            out, err = run_child([likeness, "eval", str(trials), "--json", "--model", model, "--quiet"])
+            cells[model] = json.loads(out)
+        g, m = cells["ge2e"], cells["mfcc"]
+        rows.append(f"| {folder}/{trials.name} | {g['targets']}+{g['nontargets']} | {ref_ge2e} | {g['eer'] * 100:.2f} % | "
+                    f"{g['min_dcf']:.3f} | {g['cllr']:.3f} | {g['min_cllr']:.3f} | {ref_mfcc} | {m['eer'] * 100:.2f} % | "
+                    f"{m['min_dcf']:.3f} | {m['cllr']:.3f} | {m['min_cllr']:.3f} |")
+    text = header("Accuracy: likeness eval on the development trial lists", "bash benchmarks/run.sh eval")
+    text += ("EER and minDCF (P_target 0.01) from the raw cosine scores; Cllr after 2-fold cross-validated linear\n"
+             "calibration on the same list; minCllr after optimal (PAV) calibration. Reference columns: Resemblyzer 0.1.4\n"
+             "in Python and a naive MFCC mean/std baseline, as given in ../shared/data/README.md.\n\n"
+             "| trial list | trials | Resemblyzer EER (ref) | GE2E port EER | minDCF | Cllr | minCllr | "
+             "naive MFCC EER (ref) | MFCC baseline EER | minDCF | Cllr | minCllr |\n"
+             "|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+    text += "\n".join(rows) + "\n"
+    write_section("eval", text)
+
+
+if __name__ == "__main__":
+    what = sys.argv[1] if len(sys.argv) > 1 else "all"
+    if what in ("frontend", "all"):
+        bench_frontend()
+    if what in ("embed", "all"):
+        bench_embed()
+    if what in ("eval", "all"):
+        bench_eval()

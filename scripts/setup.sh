@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# One-command set-up for a fresh Debian machine: system packages, release build, voiceprint model.
+# Safe to run again: every step is skipped when already done.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# --- 1. Debian packages (C libraries wrapped by the systemLibrary targets, plus the tools the tests
+#        use to generate their own fixtures).
+PACKAGES=(libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-dev sox libsox-fmt-all espeak-ng python3-pip)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+# --- 2. Release build of the command-line tool.
+swift build -c release --product likeness
+BIN="$(swift build -c release --show-bin-path)/likeness"
+
+# --- 3. The voiceprint model: Resemblyzer 0.1.4's GE2E weights (Apache-2.0), fetched from PyPI as the
+#        wheel, pinned by SHA-256, converted once to safetensors. No Python runs at run time.
+bash scripts/fetch-model.sh "$BIN"
+
+echo "setup: done. Try: $BIN --help"
