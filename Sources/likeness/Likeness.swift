@@ -16,6 +16,7 @@ struct Likeness: ParsableCommand {
         subcommands: [
             CompareCommand.self, EmbedCommand.self, EvalCommand.self,
             FeaturesCommand.self, ModelCommand.self,
+            EnrollCommand.self, ArtistsCommand.self, IdentifyCommand.self, RegistryCommand.self,
         ]
     )
 }

@@ -11,6 +11,8 @@ struct EmbeddedClip: Sendable {
     let durationSeconds: Double
     let voiceprint: Voiceprint
     let warnings: [String]
+    /// Fraction of samples at or near full scale (|x| >= 0.99): a sign of clipping.
+    let clippedFraction: Double
 
     /// The JSON description of the clip used in `compare`, `identify` and reports.
     var summary: ClipSummaryJSON {
@@ -38,8 +40,10 @@ enum ClipEmbedding {
         let audio = try AudioDecoder.decode(path: path, options: AudioDecodeOptions(targetSampleRate: 16000))
         let sha = try FileHash.sha256Hex(ofFile: path)
         let voiceprint = try embedder.embed(samples16k: audio.samples, preprocess: preprocess)
+        let clipped = audio.samples.reduce(0) { $0 + (abs($1) >= 0.99 ? 1 : 0) }
         return EmbeddedClip(path: path, sha256: sha, info: audio.info, durationSeconds: audio.duration,
-                            voiceprint: voiceprint, warnings: audio.warnings.map(\.description))
+                            voiceprint: voiceprint, warnings: audio.warnings.map(\.description),
+                            clippedFraction: audio.samples.isEmpty ? 0 : Double(clipped) / Double(audio.samples.count))
     }
 
     /// Embeds many files on all cores (one file per task; BLAS single-threaded inside each task).

@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import LikenessRegistry
+
+/// `likeness artists [show ID | remove ID]`: the enrolled artists.
+struct ArtistsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "artists",
+        abstract: "List, show or erase enrolled artists.",
+        subcommands: [List.self, Show.self, Remove.self],
+        defaultSubcommand: List.self
+    )
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List enrolled artists with their clip count and seconds of speech.",
+            discussion: "Examples:\n  likeness artists\n  likeness artists --json --registry team.sqlite")
+
+        @OptionGroup var registry: RegistryOptions
+        @Flag(help: "Print JSON: an array of {id, name, clips, speech_seconds, ...}.")
+        var json = false
+
+        func run() throws {
+            let artists = try registry.openExisting().artists()
+            if json { try Output.printJSON(artists); return }
+            if artists.isEmpty { print("no artists enrolled in \(registry.url.path)"); return }
+            print("id".padding(toLength: 20, withPad: " ", startingAt: 0) + "name".padding(toLength: 28, withPad: " ", startingAt: 0)
+                  + "clips  speech   consent")
+            for a in artists {
+                print(a.id.padding(toLength: 20, withPad: " ", startingAt: 0)
+                      + a.name.padding(toLength: 28, withPad: " ", startingAt: 0)
+                      + String(format: "%5d  %5.1f s  ", a.clips, a.speechSeconds) + (a.hasConsent ? "yes" : "no"))
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show one artist: clips, consent, models.",
+            discussion: "Example:\n  likeness artists show alice-example")
+
+        @Argument(help: "Artist id.") var id: String
+        @OptionGroup var registry: RegistryOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let detail = try registry.openExisting().artist(id: id)
+            if json { try Output.printJSON(detail); return }
+            print("\(detail.name) (id \(detail.id))")
+            if let consent = detail.consent {
+                print("consent   \"\(consent.text)\" (recorded \(consent.recordedAt))")
+            } else {
+                print("consent   none recorded")
+            }
+            print("models    \(detail.modelIDs.joined(separator: ", "))")
+            print("enrolled  \(detail.createdAt), updated \(detail.updatedAt)")
+            print(String(format: "clips     %d, %.1f s of speech", detail.clips.count, detail.speechSeconds))
+            for c in detail.clips {
+                print(String(format: "  %@  %5.1f s (%4.1f s speech)  %5d Hz  sha256 %@",
+                             c.fileName, c.durationSeconds, c.speechSeconds, c.sampleRate, String(c.sha256.prefix(16))))
+            }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Erase an artist: every clip record, voiceprint and the consent. Cannot be undone.",
+            discussion: """
+            The audit log keeps only that an erasure of this id happened, and how many clips it removed.
+
+            Example:
+              likeness artists remove alice-example
+            """)
+
+        @Argument(help: "Artist id.") var id: String
+        @OptionGroup var registry: RegistryOptions
+        @Flag(help: "Print JSON.") var json = false
+
+        func run() throws {
+            let removed = try registry.openExisting().remove(id: id, toolVersion: LikenessVersion.string)
+            if json { try Output.printJSON(removed); return }
+            print("erased \(removed.name) (id \(removed.id)): \(removed.clips) clip(s) and their voiceprints")
+        }
+    }
+}

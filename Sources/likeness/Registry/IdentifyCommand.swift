@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import LikenessRegistry
+import LikenessScoring
+
+/// `likeness identify CLIP`: which enrolled artists a clip sounds like, best first.
+struct IdentifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "identify",
+        abstract: "Rank all enrolled artists by how close their voice is to a clip.",
+        discussion: """
+        Each artist is scored by the cosine between the clip's voiceprint and the artist's voiceprint (the
+        normalised mean of their enrolled clips): that is the ranking score. The best single enrolled clip's
+        score is shown too.
+
+        Examples:
+          likeness identify samples/suspect_ad.wav
+          likeness identify clip.wav --top 10 --json
+        """
+    )
+
+    @Argument(help: "The clip to identify.")
+    var file: String
+
+    @Option(help: "How many artists to list.")
+    var top = 5
+
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var registry: RegistryOptions
+
+    @Flag(help: "Print JSON: {matches: [{artist, name, score, best_clip_score, ...}], clip, provenance}.")
+    var json = false
+
+    struct Payload: Encodable {
+        let clip: ClipSummaryJSON
+        let scoring: String
+        let matches: [ArtistMatch]
+        let artistsSearched: Int
+        let provenance: Provenance
+    }
+
+    func validate() throws {
+        guard top >= 1 else { throw ValidationError("--top must be at least 1") }
+    }
+
+    func run() throws {
+        let reg = try registry.openExisting()
+        let embedder = try model.makeEmbedder()
+        let index = try reg.index(modelID: embedder.modelID)
+        guard index.count > 0 else {
+            throw CLIError("no artists enrolled with model \(embedder.modelID) in \(registry.url.path)")
+        }
+        let clip = try ClipEmbedding.embed(path: file, embedder: embedder, preprocess: !model.noPreprocess)
+        clip.warnings.forEach { Output.warn($0) }
+        let matches = try index.top(clip.voiceprint.embedding, k: top)
+        let provenance = try Provenance(model: model, modelID: embedder.modelID, audio: [clip.sha256],
+                                        parameters: ["top": "\(top)", "score": "cosine vs artist mean voiceprint"])
+        try reg.recordAudit(AuditEvent(
+            kind: .identify, audioSHA256: clip.sha256, modelID: embedder.modelID, toolVersion: LikenessVersion.string,
+            parameters: ["top": .number(Double(top))],
+            result: ["matches": .array(matches.map { .object(["artist": .string($0.artist), "score": .number(Double($0.score))]) })]))
+        if json {
+            try Output.printJSON(Payload(clip: clip.summary, scoring: "cosine against each artist's mean voiceprint",
+                                         matches: matches, artistsSearched: index.count, provenance: provenance))
+            return
+        }
+        print("\(file): \(index.count) artist(s) searched (\(embedder.modelID)); cosine vs each artist's voiceprint")
+        for (rank, m) in matches.enumerated() {
+            print(String(format: "%2d. %@  %@  score %.3f  (best single clip %.3f)", rank + 1,
+                         m.artist.padding(toLength: 20, withPad: " ", startingAt: 0),
+                         m.name.padding(toLength: 24, withPad: " ", startingAt: 0), m.score, m.bestClipScore))
+        }
+    }
+}
