@@ -1,0 +1,122 @@
+import Foundation
+
+/// A fitted score-to-likelihood-ratio calibration, as written by `likeness calibrate`.
+///
+/// Pipeline for a trial: raw cosine score -> (optional) adaptive S-norm against a reference cohort ->
+/// `LinearCalibration` -> natural-log LLR. The file records what it was fitted on, the fitting
+/// scores (for the report's distributions and Tippett plot) and the metrics on that data, so every
+/// LR it produces can be traced to its validation.
+///
+/// File format: JSON, `format` = "likeness-calibration", `version` = 1.
+public struct CalibrationModel: Sendable, Codable {
+    public static let formatName = "likeness-calibration"
+    public static let currentVersion = 1
+
+    /// Score normalisation applied before the linear map.
+    public struct Normalization: Sendable, Codable {
+        /// "as-norm" (adaptive symmetric normalisation, `ScoreNormalizer`).
+        public var method: String
+        public var topN: Int
+        /// Name and SHA-256 of the cohort file whose voices are the impostors.
+        public var cohortName: String
+        public var cohortSHA256: String
+
+        public init(method: String = "as-norm", topN: Int, cohortName: String, cohortSHA256: String) {
+            self.method = method
+            self.topN = topN
+            self.cohortName = cohortName
+            self.cohortSHA256 = cohortSHA256
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case method
+            case topN = "top_n"
+            case cohortName = "cohort_name"
+            case cohortSHA256 = "cohort_sha256"
+        }
+    }
+
+    /// One trial list the calibration was fitted on.
+    public struct FittingData: Sendable, Codable {
+        public var name: String
+        public var targets: Int
+        public var nontargets: Int
+        public init(name: String, targets: Int, nontargets: Int) {
+            self.name = name
+            self.targets = targets
+            self.nontargets = nontargets
+        }
+    }
+
+    public var format: String
+    public var version: Int
+    public var modelID: String
+    public var calibration: LinearCalibration
+    public var normalization: Normalization?
+    public var fittedOn: [FittingData]
+    /// Scores (after normalisation, if any) of the fitting trials, by class.
+    public var fittingScores: TrialScores
+    /// Metrics of the calibrated fitting scores (self-evaluation; optimistic by construction).
+    public var fittingMetrics: DetectionMetrics
+    public var toolVersion: String
+    public var createdAt: String
+
+    public init(modelID: String, calibration: LinearCalibration, normalization: Normalization?,
+                fittedOn: [FittingData], fittingScores: TrialScores, toolVersion: String, createdAt: Date = Date()) {
+        format = Self.formatName
+        version = Self.currentVersion
+        self.modelID = modelID
+        self.calibration = calibration
+        self.normalization = normalization
+        self.fittedOn = fittedOn
+        self.fittingScores = fittingScores
+        self.fittingMetrics = Metrics.evaluate(calibration.llrs(fittingScores), calibrated: true)
+        self.toolVersion = toolVersion
+        self.createdAt = ISO8601DateFormatter().string(from: createdAt)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case format, version, calibration, normalization
+        case modelID = "model_id"
+        case fittedOn = "fitted_on"
+        case fittingScores = "fitting_scores"
+        case fittingMetrics = "fitting_metrics"
+        case toolVersion = "tool_version"
+        case createdAt = "created_at"
+    }
+
+    /// Description for reports: "linear logistic-regression calibration fitted on A (n+m), B (n+m)".
+    public var summary: String {
+        let data = fittedOn.map { "\($0.name) (\($0.targets)+\($0.nontargets) trials)" }.joined(separator: ", ")
+        let norm = normalization.map { " after AS-norm (top \($0.topN)) against \($0.cohortName)" } ?? ""
+        return "linear logistic-regression calibration\(norm), fitted on \(data)"
+    }
+
+    /// Natural-log LLR of an already normalised score (or raw score when `normalization` is nil).
+    public func llr(normalizedScore: Double) -> Double { calibration.llr(normalizedScore) }
+
+    public static func load(from url: URL) throws -> CalibrationModel {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw EvidenceFileError.unreadable(path: url.path, reason: error.localizedDescription)
+        }
+        let model: CalibrationModel
+        do { model = try JSONDecoder().decode(CalibrationModel.self, from: data) } catch {
+            throw EvidenceFileError.invalid(path: url.path, reason: "not a likeness calibration file (\(error))")
+        }
+        guard model.format == formatName else {
+            throw EvidenceFileError.invalid(path: url.path, reason: "format is '\(model.format)', expected '\(formatName)'")
+        }
+        guard model.version <= currentVersion else {
+            throw EvidenceFileError.newerVersion(path: url.path, found: model.version, supported: currentVersion)
+        }
+        guard model.calibration.scale.isFinite, model.calibration.offset.isFinite else {
+            throw EvidenceFileError.invalid(path: url.path, reason: "calibration parameters are not finite")
+        }
+        return model
+    }
+
+    public func write(to url: URL) throws {
+        try EvidenceFileError.writeJSON(self, to: url)
+    }
+}
