@@ -1,0 +1,119 @@
+/// Options of `SilenceTrimmer`. Defaults are Resemblyzer 0.1.4's hparams (`vad_window_length`,
+/// `vad_moving_average_width`, `vad_max_silence_length`, `webrtcvad.Vad(mode=3)`, `sampling_rate`).
+public struct SilenceTrimOptions: Sendable, Equatable {
+    /// VAD window length in ms: 10, 20 or 30. Default 30.
+    public var windowMilliseconds: Int
+    /// Number of windows averaged to smooth the raw VAD flags (a window stays speech when more than
+    /// half of the windows around it are, ties rounding to silence). Default 8.
+    public var movingAverageWidth: Int
+    /// Longest run of silent windows kept inside speech: the smoothed mask is dilated by
+    /// `maxSilenceWindows + 1` windows. Default 6.
+    public var maxSilenceWindows: Int
+    /// VAD aggressiveness. Default `.veryAggressive` (WebRTC mode 3).
+    public var mode: VADMode
+    /// Sample rate of the input in Hz: 8000, 16000 or 32000. Default 16000.
+    public var sampleRate: Int
+
+    public init(windowMilliseconds: Int = 30, movingAverageWidth: Int = 8, maxSilenceWindows: Int = 6,
+                mode: VADMode = .veryAggressive, sampleRate: Int = 16000) {
+        self.windowMilliseconds = windowMilliseconds
+        self.movingAverageWidth = movingAverageWidth
+        self.maxSilenceWindows = maxSilenceWindows
+        self.mode = mode
+        self.sampleRate = sampleRate
+    }
+
+    /// Samples per VAD window (480 with the defaults).
+    public var samplesPerWindow: Int { windowMilliseconds * sampleRate / 1000 }
+}
+
+/// Resemblyzer's `trim_long_silences`: keeps speech and at most a few windows of silence around it.
+///
+/// Steps, for a mono float waveform in [-1, 1] at `options.sampleRate`:
+/// 1. drop the tail that does not fill a whole window;
+/// 2. convert to int16 as `round(x * 32767)` (round half to even, like numpy), clipped to the int16
+///    range (numpy would wrap out-of-range values; Resemblyzer's input never exceeds full scale
+///    after its increase-only normalisation to -30 dBFS, so this only matters for clipped input);
+///    NaN becomes 0;
+/// 3. one `WebRTCStyleVAD` decision per window (`rawFlags`);
+/// 4. moving average over `movingAverageWidth` windows, rounded half to even, then binary dilation
+///    by `maxSilenceWindows + 1` windows (`speechMask`);
+/// 5. keep the samples of the windows in the mask (`trim`).
+///
+/// Preconditions (checked in `init`): sample rate 8000/16000/32000, window 10/20/30 ms,
+/// `movingAverageWidth >= 1`, `maxSilenceWindows >= 0`.
+public struct SilenceTrimmer: Sendable {
+    public let options: SilenceTrimOptions
+
+    public init(options: SilenceTrimOptions = .init()) {
+        precondition([8000, 16000, 32000].contains(options.sampleRate),
+                     "SilenceTrimmer: unsupported sample rate \(options.sampleRate)")
+        precondition([10, 20, 30].contains(options.windowMilliseconds),
+                     "SilenceTrimmer: VAD windows must be 10, 20 or 30 ms")
+        precondition(options.movingAverageWidth >= 1 && options.maxSilenceWindows >= 0,
+                     "SilenceTrimmer: movingAverageWidth >= 1 and maxSilenceWindows >= 0 required")
+        self.options = options
+    }
+
+    /// One raw VAD decision per whole window of `wav` (a fresh VAD runs over the whole signal).
+    public func rawFlags(_ wav: [Float]) -> [Bool] {
+        let window = options.samplesPerWindow
+        let pcm = Self.pcm16(wav[..<(wav.count - wav.count % window)])
+        // Valid by the preconditions checked in init.
+        guard let vad = try? WebRTCStyleVAD(sampleRate: options.sampleRate, mode: options.mode) else {
+            preconditionFailure("SilenceTrimmer: options were validated in init")
+        }
+        return pcm.withUnsafeBufferPointer { samples in
+            stride(from: 0, to: samples.count, by: window).map { start in
+                vad.isSpeech(UnsafeBufferPointer(rebasing: samples[start..<(start + window)]))
+            }
+        }
+    }
+
+    /// One flag per whole window: the raw flags after smoothing and dilation.
+    public func speechMask(_ wav: [Float]) -> [Bool] {
+        Self.dilate(Self.smooth(rawFlags(wav), width: options.movingAverageWidth),
+                    maxSilenceWindows: options.maxSilenceWindows)
+    }
+
+    /// The samples of `wav` inside the speech mask, in order (length is a multiple of the window).
+    public func trim(_ wav: [Float]) -> [Float] {
+        let window = options.samplesPerWindow
+        var kept: [Float] = []
+        for (index, keep) in speechMask(wav).enumerated() where keep {
+            kept.append(contentsOf: wav[(index * window)..<((index + 1) * window)])
+        }
+        return kept
+    }
+
+    /// Float [-1, 1] to int16 as Resemblyzer does (`np.round(x * 32767)`, half to even), clipped.
+    public static func pcm16(_ wav: ArraySlice<Float>) -> [Int16] {
+        wav.map { x in
+            let scaled = (x * 32767).rounded(.toNearestOrEven)
+            if scaled.isNaN { return 0 }
+            return Int16(max(-32768, min(32767, scaled)))
+        }
+    }
+
+    /// Resemblyzer's `moving_average` + `np.round(...).astype(bool)`: window `i` is kept when the
+    /// mean of flags `i - (width-1)/2 ... i + width/2` (zeros outside) rounds half-to-even to 1.
+    public static func smooth(_ flags: [Bool], width: Int) -> [Bool] {
+        let before = (width - 1) / 2, after = width / 2
+        return flags.indices.map { i in
+            let window = max(0, i - before)...min(flags.count - 1, i + after)
+            let count = window.reduce(0) { $0 + (flags[$1] ? 1 : 0) }
+            return (Double(count) / Double(width)).rounded(.toNearestOrEven) != 0
+        }
+    }
+
+    /// `scipy.ndimage.binary_dilation(mask, np.ones(n))` with `n = maxSilenceWindows + 1`: window `i`
+    /// is set when any of windows `i - (n-1)/2 ... i + n/2` is (zeros outside). The asymmetry for even
+    /// `n` is scipy's: the element's centre is `n/2` and dilation reflects it.
+    public static func dilate(_ mask: [Bool], maxSilenceWindows: Int) -> [Bool] {
+        let n = maxSilenceWindows + 1
+        let before = (n - 1) / 2, after = n / 2
+        return mask.indices.map { i in
+            (max(0, i - before)...min(mask.count - 1, i + after)).contains { mask[$0] }
+        }
+    }
+}
