@@ -48,6 +48,25 @@ public struct CalibrationModel: Sendable, Codable {
         }
     }
 
+    /// Trial lists kept out of the fit and scored with the fitted calibration: the validation a report cites.
+    public struct Validation: Sendable, Codable {
+        public var data: [FittingData]
+        /// Scores (after normalisation, if any) by class.
+        public var scores: TrialScores
+        /// Metrics of the calibrated scores: Cllr here is the actual Cllr on unseen data.
+        public var metrics: DetectionMetrics
+
+        public init(data: [FittingData], scores: TrialScores, calibration: LinearCalibration) {
+            self.data = data
+            self.scores = scores
+            self.metrics = Metrics.evaluate(calibration.llrs(scores), calibrated: true)
+        }
+
+        public var name: String {
+            data.map { "\($0.name) (\($0.targets)+\($0.nontargets) trials)" }.joined(separator: ", ")
+        }
+    }
+
     public var format: String
     public var version: Int
     public var modelID: String
@@ -58,11 +77,14 @@ public struct CalibrationModel: Sendable, Codable {
     public var fittingScores: TrialScores
     /// Metrics of the calibrated fitting scores (self-evaluation; optimistic by construction).
     public var fittingMetrics: DetectionMetrics
+    /// Held-out validation, when `likeness calibrate --validate` was given lists.
+    public var validation: Validation?
     public var toolVersion: String
     public var createdAt: String
 
     public init(modelID: String, calibration: LinearCalibration, normalization: Normalization?,
-                fittedOn: [FittingData], fittingScores: TrialScores, toolVersion: String, createdAt: Date = Date()) {
+                fittedOn: [FittingData], fittingScores: TrialScores, validation: Validation? = nil,
+                toolVersion: String, createdAt: Date = Date()) {
         format = Self.formatName
         version = Self.currentVersion
         self.modelID = modelID
@@ -71,12 +93,13 @@ public struct CalibrationModel: Sendable, Codable {
         self.fittedOn = fittedOn
         self.fittingScores = fittingScores
         self.fittingMetrics = Metrics.evaluate(calibration.llrs(fittingScores), calibrated: true)
+        self.validation = validation
         self.toolVersion = toolVersion
         self.createdAt = ISO8601DateFormatter().string(from: createdAt)
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, version, calibration, normalization
+        case format, version, calibration, normalization, validation
         case modelID = "model_id"
         case fittedOn = "fitted_on"
         case fittingScores = "fitting_scores"
