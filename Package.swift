@@ -55,7 +55,7 @@ let package = Package(
             "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint",
             "LikenessScoring", "LikenessRegistry", "LikenessReport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ], resources: [.copy("Resources")]),
 
         // Benchmark harness driven by benchmarks/run.sh (not shipped).
         .executableTarget(name: "likeness-bench", dependencies: [
@@ -69,6 +69,7 @@ let package = Package(
         .testTarget(name: "LikenessVoiceprintTests", dependencies: ["LikenessVoiceprint"]),
         .testTarget(name: "LikenessScoringTests", dependencies: ["LikenessScoring"]),
         .testTarget(name: "LikenessRegistryTests", dependencies: ["LikenessRegistry"]),
+        .testTarget(name: "LikenessReportTests", dependencies: ["LikenessReport"]),
         .testTarget(name: "LikenessCLITests", dependencies: [], path: "Tests/LikenessCLITests"),
     ]
 )

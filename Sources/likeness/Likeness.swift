@@ -17,6 +17,7 @@ struct Likeness: ParsableCommand {
             CompareCommand.self, EmbedCommand.self, EvalCommand.self,
             FeaturesCommand.self, ModelCommand.self,
             EnrollCommand.self, ArtistsCommand.self, IdentifyCommand.self, RegistryCommand.self,
+            CalibrateCommand.self, CohortCommand.self, ReportCommand.self,
         ]
     )
 }

@@ -18,6 +18,10 @@ struct ModelOptions: ParsableArguments {
             help: "GE2E weights (safetensors). Default: $LIKENESS_MODEL, else models/\(GE2EModelSource.fileName) here or above the tool.")
     var modelFile: String?
 
+    @Option(name: .customLong("min-speech"),
+            help: "Seconds of speech (after silence trimming) below which a clip is refused rather than scored (default 1; eval: 0, counted instead).")
+    var minimumSpeech: Double?
+
     @Flag(help: "Skip volume normalisation and silence trimming (input must already be preprocessed 16 kHz audio).")
     var noPreprocess = false
 
@@ -25,12 +29,19 @@ struct ModelOptions: ParsableArguments {
         modelFile.map { URL(fileURLWithPath: $0) } ?? GE2EModelSource.defaultModelURL()
     }
 
-    func makeEmbedder() throws -> any SpeakerEmbedder {
+    /// Too little speech is an error by default (`minimumSpeechSeconds`); `eval` lowers it to score every
+    /// trial as Resemblyzer does, and counts the short clips instead.
+    func makeEmbedder(defaultMinimumSpeech: Double = 1.0) throws -> any SpeakerEmbedder {
+        let minimum = minimumSpeech ?? defaultMinimumSpeech
         switch kind {
         case .ge2e:
-            return try GE2EVoiceprinter(modelURL: modelURL)
+            var options = GE2EOptions()
+            options.minimumSpeechSeconds = minimum
+            return try GE2EVoiceprinter(modelURL: modelURL, options: options)
         case .mfcc:
-            return MFCCStatsEmbedder()
+            var options = MFCCStatsOptions()
+            options.minimumSpeechSeconds = minimum
+            return MFCCStatsEmbedder(options: options)
         }
     }
 }

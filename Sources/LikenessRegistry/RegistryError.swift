@@ -1,0 +1,67 @@
+import Foundation
+
+/// Failures of registry operations. `description` is a complete, user-facing sentence.
+public enum RegistryError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// No artist with this id is enrolled.
+    case artistNotFound(id: String)
+    /// The id (given or derived from the name) belongs to an artist enrolled under another name.
+    case artistNameConflict(id: String, existingName: String, requestedName: String)
+    /// An artist id is empty or contains characters outside letters, digits, `-`, `_`, `.`.
+    case invalidArtistID(String)
+    /// The artist name is empty after trimming whitespace.
+    case invalidArtistName
+    /// Enrolment was called without clips.
+    case noClips
+    /// A clip's metadata or embedding is unusable (bad hash, non-finite or zero embedding, ...).
+    case invalidClip(sha256: String, reason: String)
+    /// A query embedding is empty, non-finite or all zeros.
+    case invalidQuery(reason: String)
+    /// Two index entries share an artist id.
+    case duplicateArtistID(String)
+    /// An embedding's length differs from the one already stored for its model.
+    case dimensionMismatch(modelID: String, expected: Int, found: Int)
+    /// The database was migrated by a newer likeness (unknown migrations or a higher `user_version`).
+    case newerSchema(path: String, found: Int, supported: Int)
+    /// The file exists but is not a likeness registry (another SQLite database or not SQLite at all).
+    case notARegistry(path: String, reason: String)
+    /// The registry file does not exist and the caller asked not to create it.
+    case registryNotFound(path: String)
+    /// An export file could not be imported.
+    case invalidImport(reason: String)
+    /// The registry file or its directory could not be created or protected.
+    case fileSystem(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .artistNotFound(let id):
+            return "no artist with id '\(id)' in the registry"
+        case .artistNameConflict(let id, let existing, let requested):
+            return "artist id '\(id)' is already enrolled as '\(existing)', not '\(requested)'; "
+                + "pass a different --id to enrol a different artist"
+        case .invalidArtistID(let id):
+            return "invalid artist id '\(id)': use letters, digits, '-', '_' or '.' (at most 128 characters)"
+        case .invalidArtistName:
+            return "artist name must not be empty"
+        case .noClips:
+            return "no clips to enrol"
+        case .invalidClip(let sha, let reason):
+            return "clip \(sha.prefix(12)): \(reason)"
+        case .invalidQuery(let reason):
+            return "query embedding: \(reason)"
+        case .duplicateArtistID(let id):
+            return "artist id '\(id)' appears twice"
+        case .dimensionMismatch(let model, let expected, let found):
+            return "embedding for model '\(model)' has \(found) dimensions; the registry holds \(expected)"
+        case .newerSchema(let path, let found, let supported):
+            return "registry at \(path) was written by a newer likeness (schema \(found) > \(supported)); upgrade likeness"
+        case .notARegistry(let path, let reason):
+            return "\(path) is not a likeness registry: \(reason)"
+        case .registryNotFound(let path):
+            return "no registry at \(path); enrol an artist first or pass --registry"
+        case .invalidImport(let reason):
+            return "cannot import: \(reason)"
+        case .fileSystem(let path, let reason):
+            return "registry at \(path): \(reason)"
+        }
+    }
+}

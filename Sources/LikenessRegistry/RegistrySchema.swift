@@ -1,0 +1,73 @@
+import GRDB
+
+/// Versioned schema. Each migration ends by setting `PRAGMA user_version` to its position so a newer
+/// registry is recognisable even without reading `grdb_migrations`.
+enum RegistrySchema {
+    /// `PRAGMA application_id` of likeness registries ("LKNS"): tells our files from other SQLite files.
+    static let applicationID: Int32 = 0x4C4B_4E53
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-artists-clips-audit") { db in
+            try db.execute(sql: """
+                CREATE TABLE artist (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    consent TEXT,
+                    consent_recorded_at TEXT,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                );
+                -- One row per enrolled clip and model; the audio itself is never stored.
+                CREATE TABLE clip (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    artist_id TEXT NOT NULL REFERENCES artist(id) ON DELETE CASCADE,
+                    sha256 TEXT NOT NULL,
+                    file_name TEXT NOT NULL,
+                    duration_seconds REAL NOT NULL,
+                    sample_rate INTEGER NOT NULL,
+                    speech_seconds REAL NOT NULL,
+                    model_id TEXT NOT NULL,
+                    dimension INTEGER NOT NULL CHECK (dimension > 0),
+                    embedding BLOB NOT NULL CHECK (length(embedding) = 4 * dimension),
+                    enrolled_at TEXT NOT NULL,
+                    UNIQUE (artist_id, sha256, model_id)
+                );
+                -- Index loading reads one model's clips in artist order.
+                CREATE INDEX clip_by_model ON clip(model_id, artist_id);
+                -- Normalised mean of an artist's clip embeddings for one model, recomputed on every change.
+                CREATE TABLE voiceprint (
+                    artist_id TEXT NOT NULL REFERENCES artist(id) ON DELETE CASCADE,
+                    model_id TEXT NOT NULL,
+                    dimension INTEGER NOT NULL CHECK (dimension > 0),
+                    clip_count INTEGER NOT NULL,
+                    mean BLOB NOT NULL CHECK (length(mean) = 4 * dimension),
+                    updated_at TEXT NOT NULL,
+                    PRIMARY KEY (artist_id, model_id)
+                );
+                -- Chain of custody: append-only (see triggers). Holds no names, consent or file names.
+                CREATE TABLE audit (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    timestamp TEXT NOT NULL,
+                    event TEXT NOT NULL CHECK (event IN ('enrol','remove','compare','identify','export','import')),
+                    artist_id TEXT,
+                    audio_sha256 TEXT,
+                    model_id TEXT,
+                    tool_version TEXT NOT NULL,
+                    parameters TEXT NOT NULL CHECK (json_valid(parameters)),
+                    result TEXT NOT NULL CHECK (json_valid(result))
+                );
+                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+                BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+                BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+                PRAGMA application_id = \(applicationID);
+                PRAGMA user_version = 1;
+                """)
+        }
+        return migrator
+    }
+
+    /// Schema version this build writes (= number of migrations).
+    static var version: Int { migrator.migrations.count }
+}

@@ -1,1 +1,0 @@
-// Placeholder so the target compiles; replaced by the stage's code.

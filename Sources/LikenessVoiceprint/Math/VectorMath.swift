@@ -1,0 +1,27 @@
+/// Small vector helpers shared by the embedders.
+public enum VectorMath {
+    /// `v / ‖v‖₂`; an all-zero vector is returned unchanged (it has no direction, and NaNs would poison scores).
+    public static func l2Normalized(_ v: [Float]) -> [Float] {
+        let norm = v.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+        return norm > 0 ? v.map { $0 / norm } : v
+    }
+
+    /// Element-wise mean of equally long vectors.
+    public static func mean(_ vectors: [[Float]]) -> [Float] {
+        guard let first = vectors.first else { return [] }
+        var sum = [Float](repeating: 0, count: first.count)
+        for v in vectors {
+            precondition(v.count == sum.count, "VectorMath.mean: ragged input")
+            for i in sum.indices { sum[i] += v[i] }
+        }
+        return sum.map { $0 / Float(vectors.count) }
+    }
+
+    /// Cosine similarity (dot product of the normalised vectors); 0 when either vector is zero.
+    public static func cosine(_ a: [Float], _ b: [Float]) -> Float {
+        precondition(a.count == b.count, "VectorMath.cosine: length mismatch")
+        var dot: Float = 0, na: Float = 0, nb: Float = 0
+        for i in a.indices { dot += a[i] * b[i]; na += a[i] * a[i]; nb += b[i] * b[i] }
+        return na > 0 && nb > 0 ? dot / (na.squareRoot() * nb.squareRoot()) : 0
+    }
+}

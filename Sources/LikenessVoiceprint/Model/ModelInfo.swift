@@ -1,0 +1,34 @@
+import Foundation
+
+/// What `likeness model info` shows: identity, location and contents of a converted model file.
+public struct ModelInfo: Sendable, Codable, Equatable {
+    public struct TensorInfo: Sendable, Codable, Equatable {
+        public var name: String
+        public var shape: [Int]
+    }
+
+    /// `model_id` from the file's metadata.
+    public var id: String
+    public var path: String
+    /// SHA-256 of the model file itself (not of the wheel; that one is in `metadata["source_wheel_sha256"]`).
+    public var sha256: String
+    public var byteCount: Int
+    /// Tensors in name order.
+    public var tensors: [TensorInfo]
+    public var metadata: [String: String]
+
+    /// Reads and validates the file as a GE2E model (see `GE2EWeights`); errors are `ModelError`s.
+    public static func read(at url: URL) throws -> ModelInfo {
+        let file = try SafeTensorsFile(contentsOf: url)
+        _ = try GE2EWeights(file: file, path: url.path)
+        let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+        return ModelInfo(
+            id: file.metadata["model_id"] ?? "",
+            path: url.path,
+            sha256: try FileDigest.sha256Hex(of: url),
+            byteCount: (attributes[.size] as? NSNumber)?.intValue ?? 0,
+            tensors: file.tensors.keys.sorted().map { TensorInfo(name: $0, shape: file.tensors[$0]!.shape) },
+            metadata: file.metadata
+        )
+    }
+}

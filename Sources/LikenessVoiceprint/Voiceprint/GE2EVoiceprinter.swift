@@ -1,0 +1,110 @@
+import Foundation
+import LikenessFeatures
+import LikenessVAD
+
+/// Resemblyzer 0.1.4's `preprocess_wav` + `embed_utterance` on top of `GE2EEncoder`:
+/// 16 kHz float speech → volume normalisation → silence trimming → partial windows (1.6 s at 1.3/s) →
+/// 40-band mel power spectrogram → one embedding per window → L2-normalised mean.
+public struct GE2EVoiceprinter: SpeakerEmbedder {
+    public static let sampleRate = 16000
+    /// Samples per mel frame (10 ms hop).
+    public static let samplesPerFrame = 160
+
+    public let encoder: GE2EEncoder
+    public let options: GE2EOptions
+    private let trimmer: SilenceTrimmer
+
+    public var modelID: String { encoder.modelID }
+    public var dimension: Int { GE2EEncoder.embeddingSize }
+
+    /// Throws `VoiceprintError.invalidOptions` for out-of-range options.
+    public init(encoder: GE2EEncoder, options: GE2EOptions = .init()) throws {
+        try options.validate()
+        self.encoder = encoder
+        self.options = options
+        self.trimmer = SilenceTrimmer(options: options.silenceTrim)
+    }
+
+    /// Loads the model (default location: `GE2EModelSource.defaultModelURL()`); errors are `ModelError`s.
+    public init(modelURL: URL = GE2EModelSource.defaultModelURL(), options: GE2EOptions = .init()) throws {
+        try self.init(encoder: GE2EEncoder(modelURL: modelURL), options: options)
+    }
+
+    /// `preprocess_wav` for audio already at 16 kHz: `normalize_volume` (increase only), then
+    /// `trim_long_silences`. The result may be empty when no speech is found.
+    public func preprocess(_ samples16k: [Float]) -> [Float] {
+        trimmer.trim(Self.normalizeVolume(samples16k, targetDBFS: options.audioNormTargetDBFS))
+    }
+
+    /// Resemblyzer's `normalize_volume(wav, target, increase_only=True)`: the level is the RMS of
+    /// `wav · 32767` in dB re 32767; the gain 10^((target − level)/20) is applied only when positive.
+    /// Silence (RMS 0) is returned unchanged rather than multiplied by infinity.
+    public static func normalizeVolume(_ wav: [Float], targetDBFS: Double) -> [Float] {
+        guard !wav.isEmpty else { return wav }
+        let int16Max = 32767.0
+        let meanSquare = wav.reduce(0.0) { $0 + Double($1) * int16Max * Double($1) * int16Max } / Double(wav.count)
+        guard meanSquare > 0 else { return wav }
+        let levelDBFS = 20 * log10(meanSquare.squareRoot() / int16Max)
+        let change = targetDBFS - levelDBFS
+        guard change > 0 else { return wav }
+        let gain = Float(pow(10, change / 20))
+        return wav.map { $0 * gain }
+    }
+
+    /// Frames between window starts: numpy's round (half to even) of 16000 / rate / 160.
+    static func frameStep(rate: Double) -> Int {
+        Int((Double(sampleRate) / rate / Double(samplesPerFrame)).rounded(.toNearestOrEven))
+    }
+
+    /// Resemblyzer's `compute_partial_slices`: mel-frame ranges of the partial windows for `sampleCount`
+    /// samples. Windows start every `frameStep(rate)` frames and may run past the audio (pad it with zeros to
+    /// `last.upperBound · 160` samples); the last is dropped when less than `minCoverage` of it is audio,
+    /// unless it is the only one. Always returns at least one range. Preconditions as in `GE2EOptions`.
+    public static func partialSlices(sampleCount: Int, rate: Double, minCoverage: Double,
+                                     partialFrames: Int = 160) -> [Range<Int>] {
+        precondition(sampleCount >= 0 && minCoverage > 0 && minCoverage <= 1 && partialFrames > 0)
+        let step = frameStep(rate: rate)
+        precondition(step >= 1 && step <= partialFrames, "partialSlices: rate \(rate) out of range")
+        let frameCount = (sampleCount + 1 + samplesPerFrame - 1) / samplesPerFrame // ceil((n + 1) / 160)
+        let steps = max(1, frameCount - partialFrames + step + 1)
+        var slices = stride(from: 0, to: steps, by: step).map { $0..<($0 + partialFrames) }
+        let last = slices[slices.count - 1]
+        let coverage = Double(sampleCount - last.lowerBound * samplesPerFrame) / Double(partialFrames * samplesPerFrame)
+        if coverage < minCoverage && slices.count > 1 { slices.removeLast() }
+        return slices
+    }
+
+    public func embed(samples16k: [Float], preprocess: Bool = true) throws -> Voiceprint {
+        let wav = preprocess ? self.preprocess(samples16k) : samples16k
+        let seconds = Double(wav.count) / Double(Self.sampleRate)
+        guard seconds >= options.minimumSpeechSeconds, !wav.isEmpty else {
+            throw VoiceprintError.tooLittleSpeech(seconds: seconds)
+        }
+        let slices = Self.partialSlices(sampleCount: wav.count, rate: options.rate, minCoverage: options.minCoverage,
+                                        partialFrames: options.partialFrames)
+        // Zero-pad to the end of the last window; the mel is computed over the whole (padded) signal, exactly
+        // as embed_utterance does, so centred frames near a window edge see the same neighbouring samples.
+        let paddedCount = max(wav.count, slices[slices.count - 1].upperBound * Self.samplesPerFrame)
+        let padded = wav + [Float](repeating: 0, count: paddedCount - wav.count)
+        let mel = try FeaturePreset.ge2eMel.compute(padded, sampleRate: Self.sampleRate)
+        let partials = embedPartials(mel: mel, slices: slices)
+        return Voiceprint(modelID: modelID, embedding: Self.utteranceEmbedding(partials), partials: partials,
+                          speechSeconds: seconds)
+    }
+
+    /// The per-window embeddings for mel-frame ranges of a `frames × 40` mel power spectrogram.
+    public func embedPartials(mel: FeatureMatrix, slices: [Range<Int>]) -> [[Float]] {
+        precondition(mel.dims == GE2EEncoder.melChannels, "embedPartials: mel has \(mel.dims) bands")
+        precondition(slices.allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= mel.frames && $0.count == options.partialFrames },
+                     "embedPartials: slice outside the \(mel.frames)-frame spectrogram")
+        var windows: [Float] = []
+        windows.reserveCapacity(slices.count * options.partialFrames * mel.dims)
+        for slice in slices { windows += mel.values[(slice.lowerBound * mel.dims)..<(slice.upperBound * mel.dims)] }
+        return encoder.embed(windows: windows, count: slices.count, frames: options.partialFrames)
+    }
+
+    /// `embed_utterance`'s final step: the L2-normalised mean of the partial embeddings.
+    public static func utteranceEmbedding(_ partials: [[Float]]) -> [Float] {
+        VectorMath.l2Normalized(VectorMath.mean(partials))
+    }
+}

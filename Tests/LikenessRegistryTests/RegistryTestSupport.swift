@@ -1,0 +1,73 @@
+import Foundation
+import LikenessRegistry
+
+/// A private temporary directory, removed by `cleanUp()`.
+struct TemporaryDirectory {
+    let url: URL
+
+    init() throws {
+        url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("likeness-registry-tests-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    }
+
+    var registryURL: URL { url.appendingPathComponent("nested/dir/registry.sqlite") }
+
+    func cleanUp() { try? FileManager.default.removeItem(at: url) }
+}
+
+/// SplitMix64: reproducible pseudo-random embeddings without Foundation's unseeded generators.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+enum Fixtures {
+    static let model = "test-model-v1"
+    static let tool = "likeness-test 0.0"
+
+    static func vector(_ dimension: Int, using generator: inout SeededGenerator) -> [Float] {
+        (0..<dimension).map { _ in Float.random(in: -1...1, using: &generator) }
+    }
+
+    static func unit(_ vector: [Float]) -> [Float] {
+        let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return vector.map { $0 / norm }
+    }
+
+    static func dot(_ a: [Float], _ b: [Float]) -> Float {
+        zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
+    }
+
+    /// A fake but well-formed hash, unique per (seed, index).
+    static func sha(_ seed: Int, _ index: Int = 0) -> String {
+        let text = String(format: "%016llx%016llx", UInt64(seed), UInt64(index))
+        return String(repeating: text, count: 2)
+    }
+
+    static func clip(
+        sha: String, embedding: [Float], model: String = model, fileName: String = "clip.wav", speech: Double = 5
+    ) -> ClipEnrolment {
+        ClipEnrolment(
+            sha256: sha, fileName: fileName, durationSeconds: speech + 1, sampleRate: 16_000,
+            speechSeconds: speech, modelID: model, embedding: embedding)
+    }
+
+    /// `count` clips around one random centre (same speaker), hashes `sha(seed, 0..<count)`.
+    static func clips(seed: Int, count: Int, dimension: Int = 32, model: String = model) -> [ClipEnrolment] {
+        var generator = SeededGenerator(seed: UInt64(seed) &* 7919 &+ 1)
+        let centre = vector(dimension, using: &generator)
+        return (0..<count).map { index in
+            let noise = vector(dimension, using: &generator)
+            let embedding = zip(centre, noise).map { $0 + 0.3 * $1 }
+            return clip(sha: sha(seed, index), embedding: embedding, model: model, fileName: "take-\(index).wav")
+        }
+    }
+}
