@@ -59,8 +59,9 @@ let package = Package(
 
         // Benchmark harness driven by benchmarks/run.sh (not shipped).
         .executableTarget(name: "likeness-bench", dependencies: [
-            "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint",
+            "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint", "LikenessRegistry", "LikenessScoring",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "benchmarks/Sources/likeness-bench"),
 
         .testTarget(name: "LikenessAudioTests", dependencies: ["LikenessAudio"]),

@@ -24,7 +24,7 @@ def decode(path):
 
 def main():
     op, path, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    y, sr = decode(path)
+    y, sr = decode(path) if path != "-" else (None, None)
 
     if op == "decode":
         run = lambda: decode(path)[0]
@@ -62,6 +62,17 @@ def main():
         def run():
             wav = preprocess_wav(path)  # decode (librosa), resample, normalise, webrtcvad trim
             return enc.embed_utterance(wav)
+    elif op == "numpy-search":
+        # 1:N top-10 over 100,000 x 256 unit vectors: one matrix-vector product + argpartition.
+        rng = np.random.default_rng(42)
+        m = rng.standard_normal((100_000, 256)).astype(np.float32)
+        m /= np.linalg.norm(m, axis=1, keepdims=True)
+        q = rng.standard_normal(256).astype(np.float32)
+        q /= np.linalg.norm(q)
+        def run():
+            s = m @ q
+            top = np.argpartition(-s, 10)[:10]
+            return top[np.argsort(-s[top])]
     else:
         raise SystemExit(f"unknown operation {op}")
 

@@ -28,7 +28,7 @@ public enum VoiceprintError: Error, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .tooLittleSpeech(let seconds):
-            return "only \(String(format: "%.2f", seconds)) s of speech found; a voiceprint needs more (see minimumSpeechSeconds)"
+            return "only \(String(format: "%.2f", seconds)) s of speech after silence trimming: too little for a reliable voiceprint"
         case .invalidOptions(let reason):
             return "invalid voiceprint options: \(reason)"
         }

@@ -15,9 +15,10 @@ struct CohortCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Embed a population of voices (a folder or the files of a trial list) into a cohort file.",
             discussion: """
-            One voice per speaker: when the folder (or the trial list's folder) has a speakers.tsv
-            (path<TAB>speaker_id), the clips of each speaker are averaged into one voiceprint; otherwise
-            every file is its own voice. Audio is found by content, not by extension.
+            One voice per speaker: when the folder has a speakers.tsv (path<TAB>speaker_id), exactly the clips
+            it lists are used and each speaker's clips are averaged into one voiceprint; otherwise every audio
+            file under the folder (found by content, not extension) is its own voice. For a trial list, its
+            files are used, grouped by the speakers.tsv next to it when there is one.
 
             Examples:
               likeness cohort build ../shared/data/librispeech_tc100 --name "LibriSpeech train-clean-100" --out cohort.json
@@ -90,7 +91,8 @@ struct CohortCommand: ParsableCommand {
             }
             if isDir.boolValue {
                 let root = URL(fileURLWithPath: source)
-                return (AudioFiles.find(under: root), root)
+                let listed = Self.speakerMap(root: root).keys.sorted()
+                return (listed.isEmpty ? AudioFiles.find(under: root) : listed, root)
             }
             let list = try TrialList(path: source, root: nil)
             return (list.files, list.root)

@@ -39,7 +39,12 @@ enum ClipEmbedding {
     static func embed(path: String, embedder: any SpeakerEmbedder, preprocess: Bool) throws -> EmbeddedClip {
         let audio = try AudioDecoder.decode(path: path, options: AudioDecodeOptions(targetSampleRate: 16000))
         let sha = try FileHash.sha256Hex(ofFile: path)
-        let voiceprint = try embedder.embed(samples16k: audio.samples, preprocess: preprocess)
+        let voiceprint: Voiceprint
+        do {
+            voiceprint = try embedder.embed(samples16k: audio.samples, preprocess: preprocess)
+        } catch {
+            throw CLIError("\(path): \(error)")  // the model's errors do not know the file
+        }
         let clipped = audio.samples.reduce(0) { $0 + (abs($1) >= 0.99 ? 1 : 0) }
         return EmbeddedClip(path: path, sha256: sha, info: audio.info, durationSeconds: audio.duration,
                             voiceprint: voiceprint, warnings: audio.warnings.map(\.description),

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import LikenessAudio
 import LikenessFeatures
+import LikenessRegistry
+import LikenessScoring
 import LikenessVoiceprint
 
 /// Timing harness for benchmarks/run.py: runs one operation in-process and prints its CPU time as JSON.
@@ -11,7 +13,7 @@ struct LikenessBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "likeness-bench",
         abstract: "Benchmark harness for benchmarks/run.sh (not part of the product).",
-        subcommands: [Frontend.self, Embed.self])
+        subcommands: [Frontend.self, Embed.self, Search.self, CompareScores.self])
 
     static func cpuSeconds() -> Double {
         var ts = timespec()
@@ -54,6 +56,88 @@ struct LikenessBench: ParsableCommand {
             var frames = 0
             let s = try best(repeats: repeats) { frames = try preset.compute(audio.samples, sampleRate: 16000).frames }
             emit(["operation": operation, "cpu_seconds": s, "frames": frames])
+        }
+    }
+
+    /// 1:N identification: top-10 over N enrolled artists (random unit voiceprints, 3 clips each).
+    struct Search: ParsableCommand {
+        @Option var artists = 100_000
+        @Option var queries = 200
+        @Option var dimension = 256
+
+        func run() throws {
+            var rng = SplitMix(seed: 42)
+            func unit() -> [Float] {
+                var v = (0..<dimension).map { _ in Float(rng.gaussian()) }
+                let n = sqrt(v.reduce(0) { $0 + $1 * $1 })
+                for i in v.indices { v[i] /= n }
+                return v
+            }
+            let entries = (0..<artists).map { i in
+                ArtistIndex.Entry(id: "artist-\(i)", name: "Artist \(i)", clipSHA256s: ["a\(i)", "b\(i)", "c\(i)"],
+                                  clipEmbeddings: [unit(), unit(), unit()])
+            }
+            let index = try ArtistIndex(modelID: "bench", entries: entries)
+            let qs = (0..<queries).map { _ in unit() }
+            var times: [Double] = []
+            for q in qs {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                _ = try index.top(q, k: 10)
+                times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) * 1e-6)
+            }
+            times.sort()
+            emit(["operation": "search", "artists": artists, "median_ms": times[times.count / 2],
+                  "p95_ms": times[times.count * 95 / 100], "min_ms": times[0]])
+        }
+    }
+
+    /// Deterministic Gaussian numbers for the synthetic index.
+    struct SplitMix {
+        var state: UInt64
+        init(seed: UInt64) { state = seed }
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func gaussian() -> Double {
+            let u1 = Double(next() >> 11) / Double(1 << 53) + 1e-300
+            let u2 = Double(next() >> 11) / Double(1 << 53)
+            return sqrt(-2 * log(u1)) * cos(2 * .pi * u2)
+        }
+    }
+
+    /// Compares two per-trial score files (likeness eval --scores, and the Resemblyzer anchor): score
+    /// agreement and both sets of metrics computed by the same code.
+    struct CompareScores: ParsableCommand {
+        @Argument var ours: String
+        @Argument var theirs: String
+
+        func read(_ path: String) throws -> [String: (Bool, Double)] {
+            var out: [String: (Bool, Double)] = [:]
+            for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst() {
+                let c = line.split(separator: "\t").map(String.init)
+                guard c.count >= 4, let s = Double(c[3]), s.isFinite else { continue }
+                out[c[0] + "\t" + c[1]] = (c[2] == "target", s)
+            }
+            return out
+        }
+
+        func run() throws {
+            let a = try read(ours), b = try read(theirs)
+            let common = Set(a.keys).intersection(b.keys)
+            let diffs = common.map { abs(a[$0]!.1 - b[$0]!.1) }.sorted()
+            func metrics(_ d: [String: (Bool, Double)]) -> [String: Double] {
+                let s = TrialScores(targets: common.compactMap { d[$0]!.0 ? d[$0]!.1 : nil },
+                                    nontargets: common.compactMap { d[$0]!.0 ? nil : d[$0]!.1 })
+                return ["eer": Metrics.eer(s).eer, "eer_sweep": Metrics.eerSweep(s).eer,
+                        "min_dcf": Metrics.minDCF(s).value, "min_cllr": Metrics.minCllr(s)]
+            }
+            emit(["trials": common.count, "max_abs_diff": diffs.last ?? .nan,
+                  "median_abs_diff": diffs.isEmpty ? .nan : diffs[diffs.count / 2],
+                  "ours": metrics(a), "theirs": metrics(b)])
         }
     }
 
