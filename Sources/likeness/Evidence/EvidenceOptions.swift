@@ -85,7 +85,9 @@ enum DefaultResources {
 
     static func resolve(_ value: String, default name: String) -> URL {
         guard value == "default" else { return URL(fileURLWithPath: value) }
-        return Bundle.module.resourceURL?.appendingPathComponent("Resources").appendingPathComponent(name)
+        let base = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
+        return Bundle.module.url(forResource: base, withExtension: ext)
+            ?? Bundle.module.url(forResource: base, withExtension: ext, subdirectory: "Resources")
             ?? URL(fileURLWithPath: name)
     }
 }

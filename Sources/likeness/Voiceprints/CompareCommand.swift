@@ -95,7 +95,7 @@ struct CompareCommand: ParsableCommand {
         let verdict = ev.verdict(score: score, enrol: a.voiceprint.embedding, test: b.voiceprint.embedding)
         var sentence = "The voices in \(a.path) and \(b.path) have a cosine similarity of " + String(format: "%.3f", score)
         if let verdict {
-            sentence += ". " + Self.lrSentence(verdict, sameSpeaker: "the two clips are of the same speaker")
+            sentence += ". " + Self.lrSentence(verdict, same: "the two clips are of the same speaker", different: "they are of two different speakers")
         } else {
             sentence += " (\(embedder.modelID); an uncalibrated score, not a likelihood ratio: add --calibration default)."
         }
@@ -140,7 +140,7 @@ struct CompareCommand: ParsableCommand {
         var sentence = "The voice in \(clip.path) has a cosine similarity of \(String(format: "%.3f", score)) to the voiceprint of "
             + "\(match.name) (\(match.clips) enrolled clip(s); best single clip \(String(format: "%.3f", match.bestClipScore)))"
         if let verdict {
-            sentence += ". " + Self.lrSentence(verdict, sameSpeaker: "the clip is the voice of \(match.name)")
+            sentence += ". " + Self.lrSentence(verdict, same: "the clip is the voice of \(match.name)", different: "it is the voice of another speaker")
         } else {
             sentence += "; an uncalibrated score, not a likelihood ratio (add --calibration default)."
         }
@@ -152,10 +152,19 @@ struct CompareCommand: ParsableCommand {
                        percentile: likeness?.percentile, likeness: likeness, sentence: sentence, provenance: provenance)
     }
 
-    /// "The likelihood ratio is about 120 (log10 LR 2.08): moderate support for ... (ENFSI verbal scale)."
-    static func lrSentence(_ v: Evidence.Verdict, sameSpeaker: String) -> String {
-        "The calibrated likelihood ratio is \(LRText.approximate(log10LR: v.log10Lr)) (log10 LR \(String(format: "%+.2f", v.log10Lr))): "
-            + "\(v.verbal), where the proposition is that \(sameSpeaker) rather than another speaker (\(v.verbalScale))."
+    /// "The calibrated likelihood ratio is about 150 (log10 LR +2.17): moderately strong support for the
+    /// proposition that <same> rather than <different> (ENFSI 2015 verbal scale)."
+    static func lrSentence(_ v: Evidence.Verdict, same: String, different: String) -> String {
+        var s = "The calibrated likelihood ratio is \(LRText.approximate(log10LR: v.log10Lr)) (log10 LR \(String(format: "%+.2f", v.log10Lr))): "
+        switch VerbalScale.band(log10LR: v.log10Lr) {
+        case let band? where band.favours == .sameSpeaker:
+            s += "\(band.strength.adjective) support for the proposition that \(same) rather than that \(different)"
+        case let band? where band.favours == .differentSpeaker:
+            s += "\(band.strength.adjective) support for the proposition that \(different) rather than that \(same)"
+        default:
+            s += v.verbal
+        }
+        return s + " (verbal scale: ENFSI 2015)."
     }
 
     private func evidenceParameters(_ ev: Evidence, _ base: [String: String]) -> [String: String] {
