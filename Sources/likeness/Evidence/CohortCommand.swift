@@ -76,7 +76,7 @@ struct CohortCommand: ParsableCommand {
             guard !voices.isEmpty else { throw CLIError("\(source): none of the \(files.count) files could be embedded") }
             let label = name ?? root.lastPathComponent
             let cohort = ReferenceCohort(
-                name: "\(label) (\(voices.count) voices)",
+                name: label,
                 source: origin ?? "built by likeness \(LikenessVersion.string) from \(source)",
                 modelID: embedder.modelID, voices: voices)
             try cohort.write(to: URL(fileURLWithPath: out))
