@@ -8,7 +8,7 @@ import Foundation
 /// LR it produces can be traced to its validation.
 ///
 /// File format: JSON, `format` = "likeness-calibration", `version` = 1.
-public struct CalibrationModel: Sendable, Codable {
+public struct CalibrationModel: Sendable, Codable, VersionedEvidenceFile {
     public static let formatName = "likeness-calibration"
     public static let currentVersion = 1
 
@@ -119,27 +119,10 @@ public struct CalibrationModel: Sendable, Codable {
     public func llr(normalizedScore: Double) -> Double { calibration.llr(normalizedScore) }
 
     public static func load(from url: URL) throws -> CalibrationModel {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw EvidenceFileError.unreadable(path: url.path, reason: error.localizedDescription)
-        }
-        let model: CalibrationModel
-        do { model = try JSONDecoder().decode(CalibrationModel.self, from: data) } catch {
-            throw EvidenceFileError.invalid(path: url.path, reason: "not a likeness calibration file (\(error))")
-        }
-        guard model.format == formatName else {
-            throw EvidenceFileError.invalid(path: url.path, reason: "format is '\(model.format)', expected '\(formatName)'")
-        }
-        guard model.version <= currentVersion else {
-            throw EvidenceFileError.newerVersion(path: url.path, found: model.version, supported: currentVersion)
-        }
+        let model = try decodeFile(at: url, kind: "calibration")
         guard model.calibration.scale.isFinite, model.calibration.offset.isFinite else {
             throw EvidenceFileError.invalid(path: url.path, reason: "calibration parameters are not finite")
         }
         return model
-    }
-
-    public func write(to url: URL) throws {
-        try EvidenceFileError.writeJSON(self, to: url)
     }
 }

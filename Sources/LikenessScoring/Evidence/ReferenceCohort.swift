@@ -8,7 +8,7 @@ import Foundation
 ///
 /// File format (JSON, `format` = "likeness-cohort", `version` = 1): voice embeddings are stored as
 /// base64 of little-endian Float32 so a 600-voice cohort stays well under a megabyte.
-public struct ReferenceCohort: Sendable, Codable {
+public struct ReferenceCohort: Sendable, Codable, VersionedEvidenceFile {
     public static let formatName = "likeness-cohort"
     public static let currentVersion = 1
 
@@ -119,20 +119,7 @@ public struct ReferenceCohort: Sendable, Codable {
 
     /// Loads and validates a cohort file.
     public static func load(from url: URL) throws -> ReferenceCohort {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw EvidenceFileError.unreadable(path: url.path, reason: error.localizedDescription)
-        }
-        let cohort: ReferenceCohort
-        do { cohort = try JSONDecoder().decode(ReferenceCohort.self, from: data) } catch {
-            throw EvidenceFileError.invalid(path: url.path, reason: "not a likeness cohort file (\(error))")
-        }
-        guard cohort.format == formatName else {
-            throw EvidenceFileError.invalid(path: url.path, reason: "format is '\(cohort.format)', expected '\(formatName)'")
-        }
-        guard cohort.version <= currentVersion else {
-            throw EvidenceFileError.newerVersion(path: url.path, found: cohort.version, supported: currentVersion)
-        }
+        let cohort = try decodeFile(at: url, kind: "cohort")
         guard !cohort.voices.isEmpty, let dim = cohort.voices.first?.embedding.count, dim > 0,
               cohort.voices.allSatisfy({ $0.embedding.count == dim && $0.embedding.allSatisfy(\.isFinite) }) else {
             throw EvidenceFileError.invalid(path: url.path, reason: "voices are empty or of unequal dimension")
@@ -140,9 +127,6 @@ public struct ReferenceCohort: Sendable, Codable {
         return cohort
     }
 
-    public func write(to url: URL) throws {
-        try EvidenceFileError.writeJSON(self, to: url)
-    }
 }
 
 /// Errors reading calibration and cohort files.
@@ -163,9 +147,40 @@ public enum EvidenceFileError: Error, CustomStringConvertible, Sendable {
         }
     }
 
-    static func writeJSON<T: Encodable>(_ value: T, to url: URL) throws {
+}
+
+/// A JSON evidence file (calibration, cohort) with a format name and a version, read and written one way.
+public protocol VersionedEvidenceFile: Codable {
+    static var formatName: String { get }
+    static var currentVersion: Int { get }
+    var format: String { get }
+    var version: Int { get }
+}
+
+extension VersionedEvidenceFile {
+    /// Reads and decodes the file, checking its format name and that its version is not newer than ours.
+    static func decodeFile(at url: URL, kind: String) throws -> Self {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw EvidenceFileError.unreadable(path: url.path, reason: error.localizedDescription)
+        }
+        let value: Self
+        do { value = try JSONDecoder().decode(Self.self, from: data) } catch {
+            throw EvidenceFileError.invalid(path: url.path, reason: "not a likeness \(kind) file (\(error))")
+        }
+        guard value.format == formatName else {
+            throw EvidenceFileError.invalid(path: url.path, reason: "format is '\(value.format)', expected '\(formatName)'")
+        }
+        guard value.version <= currentVersion else {
+            throw EvidenceFileError.newerVersion(path: url.path, found: value.version, supported: currentVersion)
+        }
+        return value
+    }
+
+    /// Writes pretty, key-sorted JSON atomically.
+    public func write(to url: URL) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(value).write(to: url, options: .atomic)
+        try encoder.encode(self).write(to: url, options: .atomic)
     }
 }

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+/// Calibration, cohort, likelihood ratios, percentile and the HTML report through the CLI.
+@Suite("evidence commands", .serialized, .enabled(if: CLI.modelPresent, "model not set up (run scripts/setup.sh)"))
+struct EvidenceCLITests {
+    static let trials = """
+    alice_1.wav\talice_2.wav\ttarget
+    alice_2.wav\tsuspect_ad.wav\ttarget
+    bob_1.wav\tbob_2.wav\ttarget
+    alice_1.wav\tbob_1.wav\tnontarget
+    alice_2.wav\tbob_2.wav\tnontarget
+    bob_1.wav\tother_voice.wav\tnontarget
+    suspect_ad.wav\tother_voice.wav\tnontarget
+    alice_1.wav\tsuspect_ad.wav\ttarget
+    """
+
+    @Test("calibrate writes a calibration that eval applies (actual Cllr and actDCF) and compare turns into an LR")
+    func calibrateEvalCompare() throws {
+        let dir = try CLI.temporaryDirectory()
+        let list = dir.appendingPathComponent("trials.tsv")
+        try Self.trials.write(to: list, atomically: true, encoding: .utf8)
+        // The trial paths are relative to the list's folder: link the samples next to it.
+        for name in ["alice_1.wav", "alice_2.wav", "bob_1.wav", "bob_2.wav", "suspect_ad.wav", "other_voice.wav"] {
+            try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent(name).path,
+                                                       withDestinationPath: CLI.sample(name))
+        }
+        let cal = dir.appendingPathComponent("cal.json")
+        let fit = try CLI.run(["calibrate", list.path, "--out", cal.path, "--validate", list.path])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        let file = try #require(try CLI.json(String(contentsOf: cal, encoding: .utf8)) as? [String: Any])
+        #expect(file["format"] as? String == "likeness-calibration")
+        #expect((file["fitted_on"] as? [[String: Any]])?.first?["targets"] as? Int == 4)
+        #expect(file["validation"] != nil)
+
+        let eval = try CLI.run(["eval", list.path, "--calibration", cal.path, "--json"])
+        #expect(eval.status == 0, "\(eval.stderr)")
+        let metrics = try #require(try CLI.json(eval.stdout) as? [String: Any])
+        #expect(metrics["act_dcf"] is Double)
+        let cllr = try #require(metrics["cllr"] as? Double)
+        #expect(cllr >= 0 && cllr.isFinite)
+        #expect((metrics["cllr_method"] as? String)?.contains("linear logistic-regression") == true)
+
+        let cmp = try CLI.run(["compare", CLI.sample("alice_1.wav"), CLI.sample("alice_2.wav"), "--calibration", cal.path, "--json"])
+        #expect(cmp.status == 0, "\(cmp.stderr)")
+        let obj = try #require(try CLI.json(cmp.stdout) as? [String: Any])
+        let llr = try #require(obj["llr"] as? Double), log10 = try #require(obj["log10_lr"] as? Double)
+        #expect(abs(llr / log(10) - log10) < 1e-9)
+        #expect(log10 > 0, "same synthetic voice: the LR should favour the same speaker")
+        #expect((obj["verbal"] as? String)?.contains("support") == true)
+        #expect(!(cmp.stdout.contains("% similar")))
+    }
+
+    @Test("compare --artist with the shipped calibration and cohort reports llr, percentile and nearest cohort voices; the report is self-contained and escaped")
+    func artistEvidenceAndReport() throws {
+        let dir = try CLI.temporaryDirectory()
+        let db = dir.appendingPathComponent("reg.sqlite").path
+        let name = "<script>alert(\"x\")</script> & \"Alice\""
+        let enrol = try CLI.run(["enroll", "--artist", name, "--id", "alice", CLI.sample("alice_1.wav"), CLI.sample("alice_2.wav"),
+                                 "--registry", db])
+        #expect(enrol.status == 0, "\(enrol.stderr)")
+        let cmp = try CLI.run(["compare", CLI.sample("suspect_ad.wav"), "--artist", "alice", "--calibration", "default",
+                               "--cohort", "default", "--json", "--registry", db])
+        #expect(cmp.status == 0, "\(cmp.stderr)")
+        let obj = try #require(try CLI.json(cmp.stdout) as? [String: Any])
+        #expect(obj["llr"] is Double)
+        let percentile = try #require(obj["percentile"] as? Double)
+        #expect(percentile > 0.9, "the clip is the enrolled synthetic voice: closer than most cohort voices")
+        let likeness = try #require(obj["likeness"] as? [String: Any])
+        #expect((likeness["cohort_size"] as? Int ?? 0) > 100)
+        #expect((likeness["nearest_cohort_voices"] as? [Any])?.count == 3)
+
+        let html = dir.appendingPathComponent("report.html")
+        let rep = try CLI.run(["report", CLI.sample("suspect_ad.wav"), "--artist", "alice", "--out", html.path, "--registry", db])
+        #expect(rep.status == 0, "\(rep.stderr)")
+        let page = try String(contentsOf: html, encoding: .utf8)
+        #expect(!page.contains("<script>"), "user strings must be escaped")
+        #expect(page.contains("&lt;script&gt;"))
+        #expect(!page.contains("src=\"http") && !page.contains("<link"), "no external assets")
+        #expect(page.contains("<svg"))
+        #expect(page.contains("log10"))
+    }
+
+    @Test("cohort build: one voice per file without speakers.tsv")
+    func cohortBuild() throws {
+        let dir = try CLI.temporaryDirectory()
+        let out = dir.appendingPathComponent("cohort.json")
+        let run = try CLI.run(["cohort", "build", CLI.repoRoot.appendingPathComponent("samples").path, "--out", out.path,
+                               "--name", "samples"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let obj = try #require(try CLI.json(String(contentsOf: out, encoding: .utf8)) as? [String: Any])
+        #expect((obj["voices"] as? [Any])?.count == 6)
+        #expect(obj["model_id"] as? String == "ge2e-resemblyzer-0.1.4")
+    }
+}
