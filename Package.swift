@@ -9,6 +9,7 @@
 //   LikenessScoring    cosine, EER / minDCF / Cllr, calibration, cohort percentile
 //   LikenessRegistry   enrolled artists in SQLite (GRDB), audit log
 //   LikenessReport     self-contained HTML evidence reports
+//   LikenessScan       batch scans: folder walking, sliding-window segments, resumable JSONL/CSV output
 //   likeness           the command-line tool (swift-argument-parser)
 import PackageDescription
 
@@ -19,7 +20,7 @@ let package = Package(
         .executable(name: "likeness", targets: ["likeness"]),
         .library(name: "Likeness", targets: [
             "LikenessAudio", "LikenessFeatures", "LikenessVAD", "LikenessVoiceprint",
-            "LikenessScoring", "LikenessRegistry", "LikenessReport",
+            "LikenessScoring", "LikenessRegistry", "LikenessReport", "LikenessScan",
         ]),
     ],
     dependencies: [
@@ -51,9 +52,12 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "LikenessReport", dependencies: ["LikenessScoring"]),
+        .target(name: "LikenessScan", dependencies: [
+            "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint", "LikenessScoring", "LikenessRegistry",
+        ]),
         .executableTarget(name: "likeness", dependencies: [
             "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint",
-            "LikenessScoring", "LikenessRegistry", "LikenessReport",
+            "LikenessScoring", "LikenessRegistry", "LikenessReport", "LikenessScan",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], resources: [.copy("Resources")]),
 
@@ -71,6 +75,7 @@ let package = Package(
         .testTarget(name: "LikenessScoringTests", dependencies: ["LikenessScoring"]),
         .testTarget(name: "LikenessRegistryTests", dependencies: ["LikenessRegistry"]),
         .testTarget(name: "LikenessReportTests", dependencies: ["LikenessReport"]),
+        .testTarget(name: "LikenessScanTests", dependencies: ["LikenessScan"]),
         .testTarget(name: "LikenessCLITests", dependencies: [], path: "Tests/LikenessCLITests"),
     ]
 )

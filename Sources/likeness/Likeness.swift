@@ -18,6 +18,7 @@ struct Likeness: ParsableCommand {
             FeaturesCommand.self, ModelCommand.self,
             EnrollCommand.self, ArtistsCommand.self, IdentifyCommand.self, RegistryCommand.self,
             CalibrateCommand.self, CohortCommand.self, ReportCommand.self,
+            ScanCommand.self,
         ]
     )
 }

@@ -1,0 +1,412 @@
+import Foundation
+import LikenessAudio
+import LikenessFeatures
+import LikenessVoiceprint
+
+/// One artist found in one file.
+public struct ScanHit: Sendable, Equatable {
+    /// Why the artist is listed for the file.
+    public enum Selection: String, Sendable, Codable {
+        /// Among the file's best `k` artists (`HitRule.top`).
+        case top
+        /// Over the hit threshold (`HitRule.minScore` / `.minLog10LR`).
+        case threshold
+        /// Neither, but some windows of a long recording were marked for the artist.
+        case segments
+    }
+
+    public var artist: String
+    public var name: String
+    /// Cosine of the file's voiceprint with the artist's voiceprint.
+    public var score: Double
+    /// Cosine with the artist's closest single enrolled clip.
+    public var bestClipScore: Double
+    /// Natural-log and log10 likelihood ratio, with a calibration.
+    public var llr: Double?
+    public var log10LR: Double?
+    /// Likeness percentile against the reference cohort, with a cohort.
+    public var percentile: Double?
+    /// 1-based rank of the artist for this file among all artists searched (by log10 LR, else cosine).
+    public var rank: Int
+    public var selectedBy: Selection
+    /// Where the voice is likely (long recordings only), in time order.
+    public var segments: [ScanSegment]
+
+    public init(artist: String, name: String, score: Double, bestClipScore: Double, llr: Double?, log10LR: Double?,
+                percentile: Double?, rank: Int, selectedBy: Selection, segments: [ScanSegment]) {
+        self.artist = artist
+        self.name = name
+        self.score = score
+        self.bestClipScore = bestClipScore
+        self.llr = llr
+        self.log10LR = log10LR
+        self.percentile = percentile
+        self.rank = rank
+        self.selectedBy = selectedBy
+        self.segments = segments
+    }
+}
+
+/// What the scan found in one file: hits, or the reason it could not be scanned.
+public struct FileResult: Sendable, Equatable {
+    public var path: ScanPath
+    /// SHA-256 of the file's bytes; nil when the file could not be read.
+    public var sha256: String?
+    public var durationSeconds: Double?
+    /// Speech after silence trimming (long recordings: estimated from the windows).
+    public var speechSeconds: Double?
+    /// Windows analysed and windows with enough speech (long recordings only).
+    public var windows: Int?
+    public var speechWindows: Int?
+    /// Best evidence first. Empty when no artist passed the hit rule (or on error).
+    public var hits: [ScanHit]
+    public var error: String?
+    public var warnings: [String]
+    /// Wall-clock seconds spent on the file.
+    public var seconds: Double
+
+    public init(path: ScanPath, sha256: String? = nil, durationSeconds: Double? = nil, speechSeconds: Double? = nil,
+                windows: Int? = nil, speechWindows: Int? = nil, hits: [ScanHit] = [], error: String? = nil,
+                warnings: [String] = [], seconds: Double = 0) {
+        self.path = path
+        self.sha256 = sha256
+        self.durationSeconds = durationSeconds
+        self.speechSeconds = speechSeconds
+        self.windows = windows
+        self.speechWindows = speechWindows
+        self.hits = hits
+        self.error = error
+        self.warnings = warnings
+        self.seconds = seconds
+    }
+}
+
+public enum FileOutcome: Sendable, Equatable {
+    case scanned(FileResult)
+    /// Already in the output being resumed (same SHA-256, or same path for an unreadable file).
+    case skipped
+    /// Found by walking, not openable as audio and without an audio extension: not reported.
+    case ignored
+}
+
+/// Scans one file at a time: decode (streamed) → hash → embed → score → hits and segments.
+///
+/// Files up to `segmentOverSeconds` are embedded whole with `GE2EVoiceprinter.embed` (as `compare`). Longer
+/// ones are never held in memory: blocks from `AudioStream` go through a `SampleRing`; each window of the
+/// `WindowSchedule` is preprocessed on its own (volume normalisation + silence trimming), skipped with less
+/// than `windowMinimumSpeechSeconds` of speech, turned into GE2E partials (mel, 1.6 s slices), and
+/// `batchWindows` windows at a time go through the encoder in one call (through the `EncoderPool`, with up
+/// to two batches in flight, so idle workers can take them). A window's embedding is the
+/// normalised mean of its partials; the file's voiceprint is the normalised mean of all partials of all
+/// windows. Windows that pass the window rule are merged into segments per artist (`SegmentMerger`).
+/// Not Sendable (scratch buffers): one per worker.
+public final class FileScanner {
+    public let voiceprinter: GE2EVoiceprinter
+    public let scorer: ArtistScorer
+    public let options: ScanOptions
+    /// Where encoder batches of long recordings go, so idle workers can help; nil runs them inline.
+    public let pool: EncoderPool?
+    static let sampleRate = GE2EVoiceprinter.sampleRate
+
+    public init(voiceprinter: GE2EVoiceprinter, scorer: ArtistScorer, options: ScanOptions, pool: EncoderPool? = nil) {
+        self.voiceprinter = voiceprinter
+        self.scorer = scorer
+        self.options = options
+        self.pool = pool
+    }
+
+    /// Scans `item`. Never throws: failures are a `FileResult` with `error`. `isDone(sha256, path)` says
+    /// whether the output being resumed already has the file; `progress` receives seconds of audio decoded.
+    public func scan(_ item: ScanItem, isDone: (String?, String) -> Bool = { _, _ in false },
+                     progress: (Double) -> Void = { _ in }) -> FileOutcome {
+        let clock = ContinuousClock.now
+        func elapsed() -> Double {
+            let d = ContinuousClock.now - clock
+            return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+        }
+        let display = item.path.display
+        if let problem = item.problem {
+            return isDone(nil, display) ? .skipped : .scanned(FileResult(path: item.path, error: problem, seconds: elapsed()))
+        }
+        do {
+            return try item.path.withOpenablePath { path -> FileOutcome in
+                let stream: AudioStream
+                do {
+                    stream = try AudioStream(path: path, options: AudioDecodeOptions(targetSampleRate: Self.sampleRate))
+                } catch {
+                    guard item.reportsNonAudio else { return .ignored }
+                    let sha = try? FileHash.sha256Hex(ofFile: path)
+                    if isDone(sha, display) { return .skipped }
+                    return .scanned(FileResult(path: item.path, sha256: sha, error: Self.cause(error, path: path),
+                                               seconds: elapsed()))
+                }
+                let sha: String
+                do { sha = try FileHash.sha256Hex(ofFile: path) } catch {
+                    if isDone(nil, display) { return .skipped }
+                    return .scanned(FileResult(path: item.path, error: Self.cause(error, path: path), seconds: elapsed()))
+                }
+                if isDone(sha, display) { return .skipped }
+                var result = FileResult(path: item.path, sha256: sha)
+                let declared = stream.info.declaredDuration
+                if declared > options.maxDurationSeconds {
+                    result.error = String(format: "too long: the header declares %.0f s of audio, more than the %.0f s limit",
+                                          declared, options.maxDurationSeconds)
+                } else {
+                    do {
+                        try analyse(stream, into: &result, progress: progress)
+                    } catch {
+                        result.error = Self.cause(error, path: path)
+                    }
+                }
+                result.warnings = stream.warnings.map { Self.cause($0, path: path) }
+                result.seconds = elapsed()
+                return .scanned(result)
+            }
+        } catch {
+            return isDone(nil, display) ? .skipped
+                : .scanned(FileResult(path: item.path, error: "\(error)", seconds: elapsed()))
+        }
+    }
+
+    /// An error or warning without the leading "path: " (the row names the file already).
+    static func cause(_ error: Any, path: String) -> String {
+        if case AudioError.notAudio(_, let reason)? = error as? AudioError { return "not audio (libsndfile: \(reason))" }
+        let text = (error as? CustomStringConvertible)?.description ?? "\(error)"
+        return text.hasPrefix(path + ": ") ? String(text.dropFirst(path.count + 2)) : text
+    }
+
+    private func analyse(_ stream: AudioStream, into result: inout FileResult, progress: (Double) -> Void) throws {
+        let cutoff = Int(options.segmentOverSeconds * Double(Self.sampleRate))
+        // Headers can lie or be silent about the length (Ogg without its last page): also count what decodes.
+        let limit = Int(options.maxDurationSeconds * Double(Self.sampleRate))
+        var decoded = 0
+        var head: [Float] = []
+        var engine: WindowEngine?
+        while let block = try stream.nextBlock() {
+            progress(Double(block.count) / Double(Self.sampleRate))
+            decoded += block.count
+            if decoded > limit { throw ScanFileError.tooLong(limitSeconds: options.maxDurationSeconds) }
+            if let engine {
+                try engine.feed(block)
+            } else {
+                head += block
+                if head.count > cutoff {
+                    let e = WindowEngine(scanner: self)
+                    try e.feed(head)
+                    head = []
+                    engine = e
+                }
+            }
+        }
+        if let engine {
+            try engine.finish()
+            result.durationSeconds = Double(engine.samplesSeen) / Double(Self.sampleRate)
+            result.windows = engine.windows
+            result.speechWindows = engine.speechWindows
+            result.speechSeconds = engine.estimatedSpeechSeconds
+            guard let embedding = engine.fileEmbedding else {
+                throw ScanFileError.noSpeech(windows: engine.windows, minimum: options.windowMinimumSpeechSeconds)
+            }
+            result.hits = try hits(for: embedding, segments: engine.segments)
+        } else {
+            result.durationSeconds = Double(head.count) / Double(Self.sampleRate)
+            let voiceprint = try voiceprinter.embed(samples16k: head, preprocess: options.preprocess)
+            result.speechSeconds = voiceprint.speechSeconds
+            result.hits = try hits(for: voiceprint.embedding, segments: [:])
+        }
+    }
+
+    /// The file-level hits for a file's voiceprint: the hit rule applied to it, plus every artist with
+    /// segments; best evidence first, each with its rank among all artists searched.
+    public func hits(for embedding: [Float], segments: [String: [ScanSegment]]) throws -> [ScanHit] {
+        let scores = scorer.scores(embedding)
+        let llrs = scorer.llrs(scores: scores, embedding: embedding)
+        let key: (Int) -> Double = { llrs?[$0] ?? Double(scores[$0]) }
+        let order = scores.indices.sorted { key($0) > key($1) || (key($0) == key($1) && $0 < $1) }
+        var selected: [(row: Int, rank: Int, by: ScanHit.Selection)] = []
+        for (position, row) in order.enumerated() {
+            let id = scorer.artistIDs[row]
+            let passes: Bool
+            switch options.hitRule {
+            case .top(let k): passes = position < k
+            case .minScore(let s): passes = Double(scores[row]) >= s
+            case .minLog10LR(let l): passes = (llrs.map { $0[row] / M_LN10 } ?? -.infinity) >= l
+            }
+            if passes {
+                let by: ScanHit.Selection = if case .top = options.hitRule { .top } else { .threshold }
+                selected.append((row, position + 1, by))
+            } else if segments[id]?.isEmpty == false {
+                selected.append((row, position + 1, .segments))
+            }
+        }
+        return try selected.map { s in
+            let id = scorer.artistIDs[s.row]
+            let score = Double(scores[s.row])
+            let match = try scorer.index.match(embedding, artistID: id)
+            let llr = llrs?[s.row]
+            return ScanHit(artist: id, name: match?.name ?? id, score: score,
+                           bestClipScore: Double(match?.bestClipScore ?? .nan), llr: llr, log10LR: llr.map { $0 / M_LN10 },
+                           percentile: scorer.percentile(score: score, row: s.row), rank: s.rank, selectedBy: s.by,
+                           segments: segments[id] ?? [])
+        }
+    }
+}
+
+/// Why a recording gave no result.
+public enum ScanFileError: Error, Sendable, CustomStringConvertible {
+    case noSpeech(windows: Int, minimum: Double)
+    case tooLong(limitSeconds: Double)
+
+    public var description: String {
+        switch self {
+        case .noSpeech(let windows, let minimum):
+            "no speech: none of the \(windows) windows had \(String(format: "%.1f", minimum)) s of speech after silence trimming"
+        case .tooLong(let limit):
+            "too long: more than the \(String(format: "%.0f", limit)) s limit of audio (see --max-duration)"
+        }
+    }
+}
+
+/// The sliding-window analysis of one long recording (see `FileScanner`).
+final class WindowEngine {
+    private let scanner: FileScanner
+    private let schedule: WindowSchedule
+    private let partialFrames: Int
+    private var ring = SampleRing()
+    private var regular = 0
+    private var merger: SegmentMerger
+    private let rule: WindowRule
+
+    /// Windows waiting for the encoder, and their mel slices back to back.
+    private struct Pending { let start: Double; let end: Double; let partials: Int }
+    private var pending: [Pending] = []
+    private var melBuffer: [Float] = []
+    /// Batches submitted to the encoder, oldest first; scored in this order.
+    private var inFlight: [(job: EncoderPool.Job?, windows: [Pending], partials: [[Float]]?)] = []
+    /// Batches allowed in flight with a pool: one for a helper, one for this worker.
+    private static let maxInFlight = 2
+
+    private var partialSum = [Float](repeating: 0, count: GE2EEncoder.embeddingSize)
+    private var partialCount = 0
+    private var speechSum = 0.0
+    private(set) var windows = 0
+    private(set) var speechWindows = 0
+    private(set) var segments: [String: [ScanSegment]] = [:]
+    var samplesSeen: Int { ring.end }
+
+    init(scanner: FileScanner) {
+        self.scanner = scanner
+        let o = scanner.options
+        schedule = WindowSchedule(seconds: o.windowSeconds, hopSeconds: o.hopSeconds, sampleRate: FileScanner.sampleRate)
+        partialFrames = scanner.voiceprinter.options.partialFrames
+        merger = SegmentMerger(maxGap: o.segmentGapSeconds)
+        rule = o.effectiveWindowRule
+    }
+
+    func feed(_ block: [Float]) throws {
+        ring.append(block)
+        while regular < schedule.completeWindows(in: ring.end) {
+            try analyse(schedule.window(regular))
+            regular += 1
+        }
+        // Keep the last window's worth: the next regular window and a possible tail window lie within it.
+        ring.discard(before: min(schedule.window(regular).lowerBound, ring.end - schedule.length))
+    }
+
+    func finish() throws {
+        if let tail = schedule.tailWindow(total: ring.end, regular: regular) { try analyse(tail) }
+        flush()
+        drain(keeping: 0)
+        segments = merger.finish()
+    }
+
+    /// The file's voiceprint: normalised mean of every partial; nil when no window had speech.
+    var fileEmbedding: [Float]? {
+        partialCount > 0 ? VectorMath.l2Normalized(partialSum) : nil
+    }
+
+    /// Each sample lies in about length/hop windows, so the windows' speech overcounts by that factor.
+    var estimatedSpeechSeconds: Double { speechSum * Double(schedule.hop) / Double(schedule.length) }
+
+    private func analyse(_ range: Range<Int>) throws {
+        windows += 1
+        let samples = ring.samples(range)
+        let printer = scanner.voiceprinter
+        let wav = scanner.options.preprocess ? printer.preprocess(samples) : samples
+        let rate = Double(FileScanner.sampleRate)
+        let speech = Double(wav.count) / rate
+        guard !wav.isEmpty, speech >= scanner.options.windowMinimumSpeechSeconds else { return }
+        speechWindows += 1
+        speechSum += speech
+        let o = printer.options
+        let slices = GE2EVoiceprinter.partialSlices(sampleCount: wav.count, rate: o.rate, minCoverage: o.minCoverage,
+                                                    partialFrames: o.partialFrames)
+        let padded = max(wav.count, slices[slices.count - 1].upperBound * GE2EVoiceprinter.samplesPerFrame)
+        let mel = try FeaturePreset.ge2eMel.compute(wav + [Float](repeating: 0, count: padded - wav.count),
+                                                    sampleRate: FileScanner.sampleRate)
+        for slice in slices {
+            melBuffer += mel.values[(slice.lowerBound * mel.dims)..<(slice.upperBound * mel.dims)]
+        }
+        pending.append(Pending(start: Double(range.lowerBound) / rate, end: Double(range.upperBound) / rate,
+                               partials: slices.count))
+        if pending.count >= scanner.options.batchWindows { flush() }
+    }
+
+    /// Sends the pending windows to the encoder.
+    private func flush() {
+        guard !pending.isEmpty else { return }
+        let count = pending.reduce(0) { $0 + $1.partials }
+        let encoder = scanner.voiceprinter.encoder, frames = partialFrames, mel = melBuffer
+        if let pool = scanner.pool {
+            inFlight.append((pool.submit { encoder.embed(windows: mel, count: count, frames: frames) }, pending, nil))
+            drain(keeping: Self.maxInFlight)
+        } else {
+            inFlight.append((nil, pending, encoder.embed(windows: mel, count: count, frames: frames)))
+            drain(keeping: 0)
+        }
+        pending.removeAll(keepingCapacity: true)
+        melBuffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Scores finished batches, oldest first, until at most `keeping` are in flight.
+    private func drain(keeping: Int) {
+        while inFlight.count > keeping {
+            let batch = inFlight.removeFirst()
+            let partials = batch.partials
+                ?? scanner.pool!.result(of: batch.job!, own: inFlight.compactMap(\.job))
+            score(batch.windows, partials: partials)
+        }
+    }
+
+    private func score(_ windows: [Pending], partials: [[Float]]) {
+        let scorer = scanner.scorer
+        var offset = 0
+        for window in windows {
+            let own = Array(partials[offset..<(offset + window.partials)])
+            offset += window.partials
+            for p in own {
+                for i in partialSum.indices { partialSum[i] += p[i] }
+            }
+            partialCount += own.count
+            let embedding = GE2EVoiceprinter.utteranceEmbedding(own)
+            let scores = scorer.scores(embedding)
+            merger.advance(to: window.start)
+            switch rule {
+            case .minScore(let threshold):
+                let rows = scores.indices.filter { Double(scores[$0]) >= threshold }
+                guard !rows.isEmpty else { break }
+                let llrs = scorer.llrs(scores: rows.map { scores[$0] }, embedding: embedding, rows: rows)
+                for (k, row) in rows.enumerated() {
+                    merger.add(WindowMark(artist: scorer.artistIDs[row], start: window.start, end: window.end,
+                                          score: Double(scores[row]), log10LR: llrs.map { $0[k] / M_LN10 }))
+                }
+            case .minLog10LR(let threshold):
+                guard let llrs = scorer.llrs(scores: scores, embedding: embedding) else { break }
+                for row in scores.indices where llrs[row] / M_LN10 >= threshold {
+                    merger.add(WindowMark(artist: scorer.artistIDs[row], start: window.start, end: window.end,
+                                          score: Double(scores[row]), log10LR: llrs[row] / M_LN10))
+                }
+            }
+        }
+    }
+}
