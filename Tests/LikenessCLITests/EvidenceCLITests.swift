@@ -70,6 +70,15 @@ struct EvidenceCLITests {
         #expect((likeness["cohort_size"] as? Int ?? 0) > 100)
         #expect((likeness["nearest_cohort_voices"] as? [Any])?.count == 3)
 
+        let identify = try CLI.run(["identify", CLI.sample("suspect_ad.wav"), "--calibration", "default", "--cohort", "default",
+                                    "--json", "--registry", db])
+        #expect(identify.status == 0, "\(identify.stderr)")
+        let ranked = try #require((try CLI.json(identify.stdout) as? [String: Any])?["matches"] as? [[String: Any]])
+        let first = try #require(ranked.first)
+        #expect(abs((first["log10_lr"] as? Double ?? .nan) - (obj["log10_lr"] as? Double ?? .infinity)) < 1e-6,
+                "identify and compare give the same LR for the same clip and artist")
+        #expect(first["percentile"] is Double)
+
         let html = dir.appendingPathComponent("report.html")
         let rep = try CLI.run(["report", CLI.sample("suspect_ad.wav"), "--artist", "alice", "--out", html.path, "--registry", db])
         #expect(rep.status == 0, "\(rep.stderr)")
