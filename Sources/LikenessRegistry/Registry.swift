@@ -52,7 +52,7 @@ public final class Registry: Sendable {
             try db.execute(sql: "PRAGMA secure_delete = ON")
         }
         do {
-            database = try DatabaseQueue(path: path.path, configuration: configuration)
+            database = try Self.openQueue(path.path, configuration: configuration, patience: options.busyTimeout)
             // GRDB's WAL setup picks synchronous=NORMAL, which can drop the last commits on power loss;
             // audit rows are evidence, so every commit is made durable (a few ms per CLI command).
             try database.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
@@ -64,6 +64,20 @@ public final class Registry: Sendable {
     }
 
     // MARK: - Opening
+
+    /// Opens the queue, waiting out a concurrent opener: switching a new file to WAL takes an exclusive lock
+    /// that SQLite's busy timeout does not cover, so two processes creating the registry at once can see
+    /// SQLITE_BUSY here.
+    private static func openQueue(_ path: String, configuration: Configuration, patience: TimeInterval) throws -> DatabaseQueue {
+        let deadline = Date().addingTimeInterval(patience)
+        while true {
+            do {
+                return try DatabaseQueue(path: path, configuration: configuration)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        }
+    }
 
     private static func createFileIfNeeded(_ url: URL, create: Bool) throws {
         let path = url.path
@@ -95,8 +109,13 @@ public final class Registry: Sendable {
         try database.read { db in
             let applicationID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
             let userVersion = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+            // grdb_migrations alone is a registry another process is creating right now: the migrator commits
+            // that table before the first migration (which sets application_id) commits.
             let tableCount = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'") ?? 0
+                db, sql: """
+                    SELECT count(*) FROM sqlite_master
+                    WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'grdb_migrations'
+                    """) ?? 0
             if applicationID != RegistrySchema.applicationID, applicationID != 0 || tableCount > 0 {
                 throw RegistryError.notARegistry(path: path, reason: "it is another application's SQLite database")
             }
