@@ -55,44 +55,54 @@ public struct SilenceTrimmer: Sendable {
         self.options = options
     }
 
-    /// One raw VAD decision per whole window of `wav` (a fresh VAD runs over the whole signal).
-    public func rawFlags(_ wav: [Float]) -> [Bool] {
+    /// One raw VAD decision per whole window of `wav · gain` (a fresh VAD runs over the whole signal).
+    /// The int16 conversion is done one window at a time, so no full-length copy is made.
+    public func rawFlags(_ wav: [Float], gain: Float = 1) -> [Bool] {
         let window = options.samplesPerWindow
-        let pcm = Self.pcm16(wav[..<(wav.count - wav.count % window)])
         // Valid by the preconditions checked in init.
         guard let vad = try? WebRTCStyleVAD(sampleRate: options.sampleRate, mode: options.mode) else {
             preconditionFailure("SilenceTrimmer: options were validated in init")
         }
-        return pcm.withUnsafeBufferPointer { samples in
-            stride(from: 0, to: samples.count, by: window).map { start in
-                vad.isSpeech(UnsafeBufferPointer(rebasing: samples[start..<(start + window)]))
+        var pcm = [Int16](repeating: 0, count: window)
+        return stride(from: 0, to: wav.count - wav.count % window, by: window).map { start in
+            pcm.withUnsafeMutableBufferPointer { buffer in
+                for i in 0..<window { buffer[i] = Self.pcm16(wav[start + i] * gain) }
+                return vad.isSpeech(UnsafeBufferPointer(buffer))
             }
         }
     }
 
-    /// One flag per whole window: the raw flags after smoothing and dilation.
-    public func speechMask(_ wav: [Float]) -> [Bool] {
-        Self.dilate(Self.smooth(rawFlags(wav), width: options.movingAverageWidth),
+    /// One flag per whole window: the raw flags (on `wav · gain`) after smoothing and dilation.
+    public func speechMask(_ wav: [Float], gain: Float = 1) -> [Bool] {
+        Self.dilate(Self.smooth(rawFlags(wav, gain: gain), width: options.movingAverageWidth),
                     maxSilenceWindows: options.maxSilenceWindows)
     }
 
-    /// The samples of `wav` inside the speech mask, in order (length is a multiple of the window).
-    public func trim(_ wav: [Float]) -> [Float] {
+    /// The samples of `wav · gain` inside the speech mask, in order (length is a multiple of the window).
+    /// `extraCapacity` reserves room for samples the caller appends (e.g. zero padding) without a reallocation,
+    /// which would briefly hold two copies of a long recording.
+    public func trim(_ wav: [Float], gain: Float = 1, extraCapacity: Int = 0) -> [Float] {
         let window = options.samplesPerWindow
+        let mask = speechMask(wav, gain: gain)
         var kept: [Float] = []
-        for (index, keep) in speechMask(wav).enumerated() where keep {
-            kept.append(contentsOf: wav[(index * window)..<((index + 1) * window)])
+        kept.reserveCapacity(mask.lazy.filter { $0 }.count * window + max(0, extraCapacity))
+        for (index, keep) in mask.enumerated() where keep {
+            kept.append(contentsOf: wav[(index * window)..<((index + 1) * window)].lazy.map { $0 * gain })
         }
         return kept
     }
 
     /// Float [-1, 1] to int16 as Resemblyzer does (`np.round(x * 32767)`, half to even), clipped.
     public static func pcm16(_ wav: ArraySlice<Float>) -> [Int16] {
-        wav.map { x in
-            let scaled = (x * 32767).rounded(.toNearestOrEven)
-            if scaled.isNaN { return 0 }
-            return Int16(max(-32768, min(32767, scaled)))
-        }
+        wav.map(pcm16)
+    }
+
+    /// One sample of `pcm16(_:)`; NaN becomes 0.
+    @inline(__always)
+    public static func pcm16(_ x: Float) -> Int16 {
+        let scaled = (x * 32767).rounded(.toNearestOrEven)
+        if scaled.isNaN { return 0 }
+        return Int16(max(-32768, min(32767, scaled)))
     }
 
     /// Resemblyzer's `moving_average` + `np.round(...).astype(bool)`: window `i` is kept when the

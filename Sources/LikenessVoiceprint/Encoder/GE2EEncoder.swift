@@ -7,8 +7,11 @@ import Foundation
 /// `FeaturePreset.ge2eMel`; Resemblyzer always uses 160-frame windows. Output: one unit-norm, non-negative
 /// 256-vector per window. Immutable after loading, so one instance can serve concurrent callers.
 ///
-/// Speed: the whole batch advances one time step at a time, so each step is one `batch × 256 · 256 × 1024`
-/// sgemm; the input projections of all steps are one large sgemm per layer.
+/// Speed: the batch advances through all three layers one time step at a time (a wavefront), and each
+/// layer-step is a single `batch × (input + 256) · (input + 256) × 1024` sgemm on `[x_t | h_{t-1}]`, so the
+/// LSTM costs 3 sgemm calls per time step whatever the batch. Scratch memory is a few `batch × 1024` buffers
+/// (no per-step gate history), which lets the batch be large enough for sgemm to run near the core's peak.
+/// The gate non-linearities use `LSTMActivations`, a vectorisable exp accurate to ~2 ulp.
 public final class GE2EEncoder: Sendable {
     public static let melChannels = 40
     public static let hiddenSize = 256
@@ -16,12 +19,13 @@ public final class GE2EEncoder: Sendable {
     public static let layerCount = 3
 
     public let modelID: String
-    /// Windows per forward pass; bounds scratch memory (≈ frames × batch × 4 KiB) for long inputs.
+    /// Windows per forward pass. OpenBLAS packs the weights on every call, so more rows amortise that; scratch is
+    /// ≈ batch × 20 KiB (plus the batch's windows). Default 256.
     public let maxBatch: Int
     private let weights: GE2EWeights
 
     /// Loads and validates the safetensors model (errors: `ModelError`, naming the set-up command).
-    public convenience init(modelURL: URL = GE2EModelSource.defaultModelURL(), maxBatch: Int = 32) throws {
+    public convenience init(modelURL: URL = GE2EModelSource.defaultModelURL(), maxBatch: Int = 256) throws {
         let file = try SafeTensorsFile(contentsOf: modelURL)
         try self.init(weights: GE2EWeights(file: file, path: modelURL.path), maxBatch: maxBatch)
     }
@@ -37,82 +41,104 @@ public final class GE2EEncoder: Sendable {
     public func embed(windows: [Float], count: Int, frames: Int) -> [[Float]] {
         precondition(frames > 0 && windows.count == count * frames * Self.melChannels,
                      "GE2EEncoder: \(windows.count) values for \(count) windows of \(frames)×\(Self.melChannels)")
-        let windowSize = frames * Self.melChannels
+        return windows.withUnsafeBufferPointer { source in
+            embed(spectrogram: source, starts: (0..<count).map { $0 * frames }, frames: frames)
+        }
+    }
+
+    /// Embeds the windows `spectrogram[start ..< start + frames]` (in frames of 40 values) for each start, without
+    /// copying the (overlapping) windows out first.
+    public func embed(spectrogram: UnsafeBufferPointer<Float>, starts: [Int], frames: Int) -> [[Float]] {
+        let total = spectrogram.count / Self.melChannels
+        precondition(frames > 0 && spectrogram.count % Self.melChannels == 0
+                     && starts.allSatisfy { $0 >= 0 && $0 + frames <= total },
+                     "GE2EEncoder: a window lies outside the \(total)-frame spectrogram")
+        guard !starts.isEmpty else { return [] }
+        // Even batches: 129 windows run as 65 + 64 rather than 128 + 1.
+        let batches = (starts.count + maxBatch - 1) / maxBatch
+        let size = (starts.count + batches - 1) / batches
         var embeddings: [[Float]] = []
-        embeddings.reserveCapacity(count)
-        for start in stride(from: 0, to: count, by: maxBatch) {
-            let batch = min(maxBatch, count - start)
-            windows[(start * windowSize)..<((start + batch) * windowSize)].withUnsafeBufferPointer { chunk in
-                embeddings += forward(chunk, batch: batch, frames: frames)
-            }
+        embeddings.reserveCapacity(starts.count)
+        let scratch = Scratch(batch: min(size, starts.count))
+        for first in stride(from: 0, to: starts.count, by: size) {
+            let batchStarts = starts[first..<min(first + size, starts.count)]
+            embeddings += forward(spectrogram, starts: batchStarts, frames: frames, scratch: scratch)
         }
         return embeddings
     }
 
-    private func forward(_ windows: UnsafeBufferPointer<Float>, batch: Int, frames: Int) -> [[Float]] {
-        let hidden = Self.hiddenSize, gates = 4 * hidden, rows = frames * batch
-        // Time-major layout ([t][b][feature]) makes each step's rows contiguous for one sgemm.
-        var input = [Float](repeating: 0, count: rows * Self.melChannels)
-        for b in 0..<batch {
-            for t in 0..<frames {
-                let source = (b * frames + t) * Self.melChannels, target = (t * batch + b) * Self.melChannels
-                for m in 0..<Self.melChannels { input[target + m] = windows[source + m] }
-            }
-        }
-        var gateBuffer = [Float](repeating: 0, count: rows * gates)
-        var output = [Float](repeating: 0, count: rows * hidden)
-        var cell = [Float](repeating: 0, count: batch * hidden)
+    /// Per-call working buffers: `[x_t | h_{t-1}]` rows per layer, gate pre-activations, cell states.
+    /// A class owning raw buffers, used by one call at a time (so not shared across tasks).
+    private final class Scratch {
+        let stacked: [UnsafeMutablePointer<Float>]
+        let gates: UnsafeMutablePointer<Float>
+        let cells: [UnsafeMutablePointer<Float>]
+        let batch: Int
 
-        for layer in weights.layers {
-            // Gate pre-activations for every step at once: G = X · W_ihᵀ + (b_ih + b_hh).
-            gateBuffer.withUnsafeMutableBufferPointer { g in
-                for r in 0..<rows { (g.baseAddress! + r * gates).update(from: layer.bias, count: gates) }
-                input.withUnsafeBufferPointer { x in
-                    layer.inputWeights.withUnsafeBufferPointer { w in
-                        BLAS.sgemm(.none, .transpose, m: rows, n: gates, k: layer.inputSize,
-                                   a: x.baseAddress!, lda: layer.inputSize, b: w.baseAddress!, ldb: layer.inputSize,
-                                   beta: 1, c: g.baseAddress!, ldc: gates)
-                    }
-                }
-            }
-            for i in cell.indices { cell[i] = 0 }
-            gateBuffer.withUnsafeMutableBufferPointer { g in
-                output.withUnsafeMutableBufferPointer { h in
-                    cell.withUnsafeMutableBufferPointer { c in
-                        layer.recurrentWeights.withUnsafeBufferPointer { w in
-                            for t in 0..<frames {
-                                let stepGates = g.baseAddress! + t * batch * gates
-                                if t > 0 { // h₀ = 0, so step 0 has no recurrent term.
-                                    BLAS.sgemm(.none, .transpose, m: batch, n: gates, k: hidden,
-                                               a: h.baseAddress! + (t - 1) * batch * hidden, lda: hidden,
-                                               b: w.baseAddress!, ldb: hidden,
-                                               beta: 1, c: stepGates, ldc: gates)
-                                }
-                                Self.lstmCell(gates: stepGates, cell: c.baseAddress!,
-                                              hidden: h.baseAddress! + t * batch * hidden, batch: batch)
-                            }
-                        }
-                    }
-                }
-            }
-            swap(&input, &output)
-            // After the first layer `output` holds the 40-wide mel buffer; later layers need the hidden width.
-            if output.count != rows * hidden { output = [Float](repeating: 0, count: rows * hidden) }
+        init(batch: Int) {
+            self.batch = batch
+            stacked = GE2EWeights.stackedWidths.map { .allocate(capacity: batch * $0) }
+            gates = .allocate(capacity: batch * 4 * GE2EEncoder.hiddenSize)
+            cells = (0..<GE2EEncoder.layerCount).map { _ in .allocate(capacity: batch * GE2EEncoder.hiddenSize) }
         }
 
-        // After the swap, `input` holds the top layer's hidden states; take the last step.
-        let lastHidden = Array(input[((frames - 1) * batch * hidden)..<(frames * batch * hidden)])
+        /// h₀ = 0 (the h columns of every stacked row) and c₀ = 0.
+        func reset() {
+            for (buffer, width) in zip(stacked, GE2EWeights.stackedWidths) { buffer.update(repeating: 0, count: batch * width) }
+            for cell in cells { cell.update(repeating: 0, count: batch * GE2EEncoder.hiddenSize) }
+        }
+
+        deinit {
+            stacked.forEach { $0.deallocate() }
+            cells.forEach { $0.deallocate() }
+            gates.deallocate()
+        }
+    }
+
+    private func forward(_ spectrogram: UnsafeBufferPointer<Float>, starts: ArraySlice<Int>, frames: Int,
+                         scratch: Scratch) -> [[Float]] {
+        let hidden = Self.hiddenSize, mels = Self.melChannels, batch = starts.count
+        precondition(batch <= scratch.batch)
+        let widths = GE2EWeights.stackedWidths
+        scratch.reset()
+        let source = spectrogram.baseAddress!
+        let offsets = starts.map { $0 * mels }
+        for t in 0..<frames {
+            // Layer 0 input: frame t of every window into the x columns of its row.
+            for (b, offset) in offsets.enumerated() {
+                (scratch.stacked[0] + b * widths[0]).update(from: source + offset + t * mels, count: mels)
+            }
+            for l in 0..<Self.layerCount {
+                let layer = weights.layers[l], width = widths[l], own = scratch.stacked[l]
+                layer.stackedWeights.withUnsafeBufferPointer { w in
+                    // G = [x_t | h_{t-1}] · [W_ih | W_hh]ᵀ; the bias is added in the cell.
+                    BLAS.sgemm(.none, .transpose, m: batch, n: 4 * hidden, k: width,
+                               a: own, lda: width, b: w.baseAddress!, ldb: width,
+                               beta: 0, c: scratch.gates, ldc: 4 * hidden)
+                }
+                // h_t goes to this layer's h columns (next step) and to the next layer's x columns (this step).
+                let isTop = l + 1 == Self.layerCount
+                layer.bias.withUnsafeBufferPointer { bias in
+                    LSTMActivations.step(gates: scratch.gates, bias: bias.baseAddress!, cell: scratch.cells[l],
+                                         batch: batch, hidden: hidden,
+                                         out: own + width - hidden, outStride: width,
+                                         copy: isTop ? nil : scratch.stacked[l + 1],
+                                         copyStride: isTop ? 0 : widths[l + 1])
+                }
+            }
+        }
+
+        // The top layer's h columns now hold its last hidden state.
+        let top = Self.layerCount - 1, topWidth = widths[top]
         var projected = [Float](repeating: 0, count: batch * Self.embeddingSize)
         for b in 0..<batch {
             for e in 0..<Self.embeddingSize { projected[b * Self.embeddingSize + e] = weights.linearBias[e] }
         }
-        lastHidden.withUnsafeBufferPointer { h in
-            weights.linearWeight.withUnsafeBufferPointer { w in
-                projected.withUnsafeMutableBufferPointer { y in
-                    BLAS.sgemm(.none, .transpose, m: batch, n: Self.embeddingSize, k: hidden,
-                               a: h.baseAddress!, lda: hidden, b: w.baseAddress!, ldb: hidden,
-                               beta: 1, c: y.baseAddress!, ldc: Self.embeddingSize)
-                }
+        weights.linearWeight.withUnsafeBufferPointer { w in
+            projected.withUnsafeMutableBufferPointer { y in
+                BLAS.sgemm(.none, .transpose, m: batch, n: Self.embeddingSize, k: hidden,
+                           a: scratch.stacked[top] + topWidth - hidden, lda: topWidth, b: w.baseAddress!, ldb: hidden,
+                           beta: 1, c: y.baseAddress!, ldc: Self.embeddingSize)
             }
         }
         return (0..<batch).map { b in
@@ -120,25 +146,4 @@ public final class GE2EEncoder: Sendable {
             return VectorMath.l2Normalized(relu)
         }
     }
-
-    /// One LSTM step for the whole batch, PyTorch gate order (i, f, g, o):
-    /// c = σ(f)·c + σ(i)·tanh(g),  h = σ(o)·tanh(c).
-    @inline(__always)
-    private static func lstmCell(gates: UnsafeMutablePointer<Float>, cell: UnsafeMutablePointer<Float>,
-                                 hidden h: UnsafeMutablePointer<Float>, batch: Int) {
-        let n = hiddenSize
-        for b in 0..<batch {
-            let g = gates + b * 4 * n, c = cell + b * n, out = h + b * n
-            for j in 0..<n {
-                let inputGate = sigmoid(g[j]), forgetGate = sigmoid(g[n + j])
-                let candidate = tanhf(g[2 * n + j]), outputGate = sigmoid(g[3 * n + j])
-                let state = forgetGate * c[j] + inputGate * candidate
-                c[j] = state
-                out[j] = outputGate * tanhf(state)
-            }
-        }
-    }
-
-    @inline(__always)
-    private static func sigmoid(_ x: Float) -> Float { 1 / (1 + expf(-x)) }
 }

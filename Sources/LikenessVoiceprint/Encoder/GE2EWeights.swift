@@ -2,13 +2,17 @@
 /// PyTorch's two LSTM biases are summed once here since they are only ever added together.
 struct GE2EWeights: Sendable {
     struct LSTMLayer: Sendable {
-        /// `[4·hidden × inputSize]`, gate blocks in PyTorch order (input, forget, cell, output).
-        var inputWeights: [Float]
-        /// `[4·hidden × hidden]`.
-        var recurrentWeights: [Float]
         /// `bias_ih + bias_hh`, `[4·hidden]`.
         var bias: [Float]
         var inputSize: Int
+        /// `[W_ih | W_hh]`, `[4·hidden × (inputSize + hidden)]`, gate blocks in PyTorch order (input, forget,
+        /// cell, output): one sgemm per step on `[x_t | h_{t-1}]`.
+        var stackedWeights: [Float]
+    }
+
+    /// Row widths of `[x_t | h_{t-1}]` per layer: 40 + 256, then 256 + 256.
+    static let stackedWidths = (0..<GE2EEncoder.layerCount).map {
+        ($0 == 0 ? GE2EEncoder.melChannels : GE2EEncoder.hiddenSize) + GE2EEncoder.hiddenSize
     }
 
     var layers: [LSTMLayer]
@@ -30,11 +34,18 @@ struct GE2EWeights: Sendable {
         }
         let t = file.tensors
         layers = (0..<GE2EEncoder.layerCount).map { l in
-            LSTMLayer(
-                inputWeights: t["lstm.weight_ih_l\(l)"]!.values,
-                recurrentWeights: t["lstm.weight_hh_l\(l)"]!.values,
+            let input = t["lstm.weight_ih_l\(l)"]!, recurrent = t["lstm.weight_hh_l\(l)"]!
+            let inputSize = input.shape[1], hidden = recurrent.shape[1]
+            var stacked: [Float] = []
+            stacked.reserveCapacity(input.shape[0] * (inputSize + hidden))
+            for row in 0..<input.shape[0] {
+                stacked += input.values[(row * inputSize)..<((row + 1) * inputSize)]
+                stacked += recurrent.values[(row * hidden)..<((row + 1) * hidden)]
+            }
+            return LSTMLayer(
                 bias: zip(t["lstm.bias_ih_l\(l)"]!.values, t["lstm.bias_hh_l\(l)"]!.values).map { $0 + $1 },
-                inputSize: t["lstm.weight_ih_l\(l)"]!.shape[1]
+                inputSize: inputSize,
+                stackedWeights: stacked
             )
         }
         linearWeight = t["linear.weight"]!.values

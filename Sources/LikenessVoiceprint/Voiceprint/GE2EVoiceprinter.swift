@@ -31,24 +31,32 @@ public struct GE2EVoiceprinter: SpeakerEmbedder {
     }
 
     /// `preprocess_wav` for audio already at 16 kHz: `normalize_volume` (increase only), then
-    /// `trim_long_silences`. The result may be empty when no speech is found.
-    public func preprocess(_ samples16k: [Float]) -> [Float] {
-        trimmer.trim(Self.normalizeVolume(samples16k, targetDBFS: options.audioNormTargetDBFS))
+    /// `trim_long_silences`. The result may be empty when no speech is found. The gain is applied while
+    /// trimming, so only the trimmed copy is made; `extraCapacity` reserves room for padding.
+    public func preprocess(_ samples16k: [Float], extraCapacity: Int = 0) -> [Float] {
+        trimmer.trim(samples16k, gain: Self.volumeGain(samples16k, targetDBFS: options.audioNormTargetDBFS),
+                     extraCapacity: extraCapacity)
     }
 
     /// Resemblyzer's `normalize_volume(wav, target, increase_only=True)`: the level is the RMS of
     /// `wav · 32767` in dB re 32767; the gain 10^((target − level)/20) is applied only when positive.
     /// Silence (RMS 0) is returned unchanged rather than multiplied by infinity.
     public static func normalizeVolume(_ wav: [Float], targetDBFS: Double) -> [Float] {
-        guard !wav.isEmpty else { return wav }
+        let gain = volumeGain(wav, targetDBFS: targetDBFS)
+        return gain == 1 ? wav : wav.map { $0 * gain }
+    }
+
+    /// The gain `normalizeVolume` applies: 1 for empty or silent input or when the level is already at or
+    /// above the target.
+    public static func volumeGain(_ wav: [Float], targetDBFS: Double) -> Float {
+        guard !wav.isEmpty else { return 1 }
         let int16Max = 32767.0
         let meanSquare = wav.reduce(0.0) { $0 + Double($1) * int16Max * Double($1) * int16Max } / Double(wav.count)
-        guard meanSquare > 0 else { return wav }
+        guard meanSquare > 0 else { return 1 }
         let levelDBFS = 20 * log10(meanSquare.squareRoot() / int16Max)
         let change = targetDBFS - levelDBFS
-        guard change > 0 else { return wav }
-        let gain = Float(pow(10, change / 20))
-        return wav.map { $0 * gain }
+        guard change > 0 else { return 1 }
+        return Float(pow(10, change / 20))
     }
 
     /// Frames between window starts: numpy's round (half to even) of 16000 / rate / 160.
@@ -75,7 +83,9 @@ public struct GE2EVoiceprinter: SpeakerEmbedder {
     }
 
     public func embed(samples16k: [Float], preprocess: Bool = true) throws -> Voiceprint {
-        let wav = preprocess ? self.preprocess(samples16k) : samples16k
+        // Room for the zero padding of the last window (at most a window plus a frame).
+        let padding = (options.partialFrames + 1) * Self.samplesPerFrame
+        var wav = preprocess ? self.preprocess(samples16k, extraCapacity: padding) : samples16k
         let seconds = Double(wav.count) / Double(Self.sampleRate)
         guard seconds >= options.minimumSpeechSeconds, !wav.isEmpty else {
             throw VoiceprintError.tooLittleSpeech(seconds: seconds)
@@ -85,8 +95,9 @@ public struct GE2EVoiceprinter: SpeakerEmbedder {
         // Zero-pad to the end of the last window; the mel is computed over the whole (padded) signal, exactly
         // as embed_utterance does, so centred frames near a window edge see the same neighbouring samples.
         let paddedCount = max(wav.count, slices[slices.count - 1].upperBound * Self.samplesPerFrame)
-        let padded = wav + [Float](repeating: 0, count: paddedCount - wav.count)
-        let mel = try FeaturePreset.ge2eMel.compute(padded, sampleRate: Self.sampleRate)
+        let speechCount = wav.count
+        wav.append(contentsOf: repeatElement(0, count: paddedCount - speechCount))
+        let mel = try FeaturePreset.ge2eMel.compute(wav, sampleRate: Self.sampleRate)
         let partials = embedPartials(mel: mel, slices: slices)
         return Voiceprint(modelID: modelID, embedding: Self.utteranceEmbedding(partials), partials: partials,
                           speechSeconds: seconds)
@@ -97,10 +108,9 @@ public struct GE2EVoiceprinter: SpeakerEmbedder {
         precondition(mel.dims == GE2EEncoder.melChannels, "embedPartials: mel has \(mel.dims) bands")
         precondition(slices.allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= mel.frames && $0.count == options.partialFrames },
                      "embedPartials: slice outside the \(mel.frames)-frame spectrogram")
-        var windows: [Float] = []
-        windows.reserveCapacity(slices.count * options.partialFrames * mel.dims)
-        for slice in slices { windows += mel.values[(slice.lowerBound * mel.dims)..<(slice.upperBound * mel.dims)] }
-        return encoder.embed(windows: windows, count: slices.count, frames: options.partialFrames)
+        return mel.values.withUnsafeBufferPointer { spectrogram in
+            encoder.embed(spectrogram: spectrogram, starts: slices.map(\.lowerBound), frames: options.partialFrames)
+        }
     }
 
     /// `embed_utterance`'s final step: the L2-normalised mean of the partial embeddings.
