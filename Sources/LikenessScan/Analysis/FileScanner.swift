@@ -268,23 +268,37 @@ public enum ScanFileError: Error, Sendable, CustomStringConvertible {
 }
 
 /// The sliding-window analysis of one long recording (see `FileScanner`).
+///
+/// The recording is cut into tiles of one GE2E partial (1.6 s) starting every hop. Each tile is
+/// preprocessed on its own (volume normalisation, silence trimming, zero padding as Resemblyzer pads its
+/// last partial) and, when at least `minCoverage` of it is speech, becomes one partial. A window is `n`
+/// consecutive tiles (`ScanOptions.tilesPerWindow`, 2 for 3 s at hop 1.5 s: 3.1 s of audio), and its
+/// embedding is the normalised mean of its tiles' partials. Neighbouring windows share tiles, so each
+/// partial is computed once: about 0.67 partials per second of audio at hop 1.5 s, where embedding every
+/// window on its own costs three partials per window (2 per second).
 final class WindowEngine {
     private let scanner: FileScanner
-    private let schedule: WindowSchedule
+    private let tiles: WindowSchedule
+    private let tilesPerWindow: Int
     private let partialFrames: Int
+    private let minimumTileSpeech: Double
     private var ring = SampleRing()
     private var regular = 0
     private var merger: SegmentMerger
     private let rule: WindowRule
 
-    /// Windows waiting for the encoder, and their mel slices back to back.
-    private struct Pending { let start: Double; let end: Double; let partials: Int }
-    private var pending: [Pending] = []
+    /// One tile: where it lies, its speech, and (after the encoder) its partial, if it had enough speech.
+    private struct Tile { let start: Double; let end: Double; let speech: Double; var partial: [Float]? }
+    /// Tiles waiting for the encoder, and the mel windows of those with speech back to back.
+    private var pending: [Tile] = []
     private var melBuffer: [Float] = []
     /// Batches submitted to the encoder, oldest first; scored in this order.
-    private var inFlight: [(job: EncoderPool.Job?, windows: [Pending], partials: [[Float]]?)] = []
+    private var inFlight: [(job: EncoderPool.Job?, tiles: [Tile], partials: [[Float]]?)] = []
     /// Batches allowed in flight with a pool: one for a helper, one for this worker.
     private static let maxInFlight = 2
+    /// The last `tilesPerWindow - 1` encoded tiles, which start the next window.
+    private var recent: [Tile] = []
+    private var tilesSeen = 0
 
     private var partialSum = [Float](repeating: 0, count: GE2EEncoder.embeddingSize)
     private var partialCount = 0
@@ -297,65 +311,67 @@ final class WindowEngine {
     init(scanner: FileScanner) {
         self.scanner = scanner
         let o = scanner.options
-        schedule = WindowSchedule(seconds: o.windowSeconds, hopSeconds: o.hopSeconds, sampleRate: FileScanner.sampleRate)
-        partialFrames = scanner.voiceprinter.options.partialFrames
+        let printer = scanner.voiceprinter.options
+        partialFrames = printer.partialFrames
+        tiles = WindowSchedule(length: partialFrames * GE2EVoiceprinter.samplesPerFrame,
+                               hop: Int((o.hopSeconds * Double(FileScanner.sampleRate)).rounded()))
+        tilesPerWindow = o.tilesPerWindow(partialSeconds: Double(partialFrames) / 100)
+        minimumTileSpeech = printer.minCoverage * Double(partialFrames) / 100
         merger = SegmentMerger(maxGap: o.segmentGapSeconds)
         rule = o.effectiveWindowRule
     }
 
     func feed(_ block: [Float]) throws {
         ring.append(block)
-        while regular < schedule.completeWindows(in: ring.end) {
-            try analyse(schedule.window(regular))
+        while regular < tiles.completeWindows(in: ring.end) {
+            try analyse(tiles.window(regular))
             regular += 1
         }
-        // Keep the last window's worth: the next regular window and a possible tail window lie within it.
-        ring.discard(before: min(schedule.window(regular).lowerBound, ring.end - schedule.length))
+        // Keep one tile's worth: the next regular tile and a possible tail tile lie within it.
+        ring.discard(before: min(tiles.window(regular).lowerBound, ring.end - tiles.length))
     }
 
     func finish() throws {
-        if let tail = schedule.tailWindow(total: ring.end, regular: regular) { try analyse(tail) }
+        if let tail = tiles.tailWindow(total: ring.end, regular: regular) { try analyse(tail) }
         flush()
         drain(keeping: 0)
+        // A recording shorter than one window: its tiles make the only window.
+        if tilesSeen < tilesPerWindow && !recent.isEmpty { scoreWindow(recent) }
         segments = merger.finish()
     }
 
-    /// The file's voiceprint: normalised mean of every partial; nil when no window had speech.
+    /// The file's voiceprint: normalised mean of every partial; nil when no tile had speech.
     var fileEmbedding: [Float]? {
         partialCount > 0 ? VectorMath.l2Normalized(partialSum) : nil
     }
 
-    /// Each sample lies in about length/hop windows, so the windows' speech overcounts by that factor.
-    var estimatedSpeechSeconds: Double { speechSum * Double(schedule.hop) / Double(schedule.length) }
+    /// Speech summed over tiles, less the overlap of neighbouring tiles (hop < 1.6 s).
+    var estimatedSpeechSeconds: Double { speechSum * Double(min(tiles.hop, tiles.length)) / Double(tiles.length) }
 
     private func analyse(_ range: Range<Int>) throws {
-        windows += 1
         let samples = ring.samples(range)
         let printer = scanner.voiceprinter
-        let wav = scanner.options.preprocess ? printer.preprocess(samples) : samples
         let rate = Double(FileScanner.sampleRate)
+        var wav = scanner.options.preprocess ? printer.preprocess(samples, extraCapacity: tiles.length + 160) : samples
         let speech = Double(wav.count) / rate
-        guard !wav.isEmpty, speech >= scanner.options.windowMinimumSpeechSeconds else { return }
-        speechWindows += 1
+        var tile = Tile(start: Double(range.lowerBound) / rate, end: Double(range.upperBound) / rate, speech: speech,
+                        partial: nil)
         speechSum += speech
-        let o = printer.options
-        let slices = GE2EVoiceprinter.partialSlices(sampleCount: wav.count, rate: o.rate, minCoverage: o.minCoverage,
-                                                    partialFrames: o.partialFrames)
-        let padded = max(wav.count, slices[slices.count - 1].upperBound * GE2EVoiceprinter.samplesPerFrame)
-        let mel = try FeaturePreset.ge2eMel.compute(wav + [Float](repeating: 0, count: padded - wav.count),
-                                                    sampleRate: FileScanner.sampleRate)
-        for slice in slices {
-            melBuffer += mel.values[(slice.lowerBound * mel.dims)..<(slice.upperBound * mel.dims)]
+        if !wav.isEmpty && speech >= minimumTileSpeech {
+            // One partial: the (trimmed) tile zero-padded to 160 frames, mel over the padded signal.
+            wav.append(contentsOf: repeatElement(0, count: max(0, tiles.length - wav.count)))
+            let mel = try FeaturePreset.ge2eMel.compute(wav, sampleRate: FileScanner.sampleRate)
+            melBuffer += mel.values[0..<(partialFrames * mel.dims)]
+            tile.partial = []
         }
-        pending.append(Pending(start: Double(range.lowerBound) / rate, end: Double(range.upperBound) / rate,
-                               partials: slices.count))
+        pending.append(tile)
         if pending.count >= scanner.options.batchWindows { flush() }
     }
 
-    /// Sends the pending windows to the encoder.
+    /// Sends the pending tiles to the encoder.
     private func flush() {
         guard !pending.isEmpty else { return }
-        let count = pending.reduce(0) { $0 + $1.partials }
+        let count = pending.filter { $0.partial != nil }.count
         let encoder = scanner.voiceprinter.encoder, frames = partialFrames, mel = melBuffer
         if let pool = scanner.pool {
             inFlight.append((pool.submit { encoder.embed(windows: mel, count: count, frames: frames) }, pending, nil))
@@ -372,40 +388,53 @@ final class WindowEngine {
     private func drain(keeping: Int) {
         while inFlight.count > keeping {
             let batch = inFlight.removeFirst()
-            let partials = batch.partials
-                ?? scanner.pool!.result(of: batch.job!, own: inFlight.compactMap(\.job))
-            score(batch.windows, partials: partials)
+            var partials = (batch.partials ?? scanner.pool!.result(of: batch.job!, own: inFlight.compactMap(\.job)))[...]
+            for var tile in batch.tiles {
+                if tile.partial != nil {
+                    let p = partials.removeFirst()
+                    tile.partial = p
+                    for i in partialSum.indices { partialSum[i] += p[i] }
+                    partialCount += 1
+                }
+                add(tile)
+            }
         }
     }
 
-    private func score(_ windows: [Pending], partials: [[Float]]) {
+    /// Takes the next encoded tile; scores the window it completes.
+    private func add(_ tile: Tile) {
+        tilesSeen += 1
+        recent.append(tile)
+        if recent.count > tilesPerWindow { recent.removeFirst() }
+        if recent.count == tilesPerWindow { scoreWindow(recent) }
+    }
+
+    private func scoreWindow(_ window: [Tile]) {
+        windows += 1
+        let partials = window.compactMap(\.partial)
+        // Neighbouring tiles overlap by 1.6 s − hop (0.1 s by default); that speech counts in both.
+        let speech = window.reduce(0) { $0 + $1.speech }
+        guard !partials.isEmpty, speech >= scanner.options.windowMinimumSpeechSeconds else { return }
+        speechWindows += 1
+        let start = window[0].start, end = window[window.count - 1].end
         let scorer = scanner.scorer
-        var offset = 0
-        for window in windows {
-            let own = Array(partials[offset..<(offset + window.partials)])
-            offset += window.partials
-            for p in own {
-                for i in partialSum.indices { partialSum[i] += p[i] }
+        let embedding = GE2EVoiceprinter.utteranceEmbedding(partials)
+        let scores = scorer.scores(embedding)
+        merger.advance(to: start)
+        switch rule {
+        case .minScore(let threshold):
+            let rows = scores.indices.filter { Double(scores[$0]) >= threshold }
+            guard !rows.isEmpty else { break }
+            let llrs = scorer.llrs(scores: rows.map { scores[$0] }, embedding: embedding, rows: rows)
+            for (k, row) in rows.enumerated() {
+                merger.add(WindowMark(artist: scorer.artistIDs[row], start: start, end: end,
+                                      score: Double(scores[row]), log10LR: llrs.map { $0[k] / M_LN10 }))
             }
-            partialCount += own.count
-            let embedding = GE2EVoiceprinter.utteranceEmbedding(own)
-            let scores = scorer.scores(embedding)
-            merger.advance(to: window.start)
-            switch rule {
-            case .minScore(let threshold):
-                let rows = scores.indices.filter { Double(scores[$0]) >= threshold }
-                guard !rows.isEmpty else { break }
-                let llrs = scorer.llrs(scores: rows.map { scores[$0] }, embedding: embedding, rows: rows)
-                for (k, row) in rows.enumerated() {
-                    merger.add(WindowMark(artist: scorer.artistIDs[row], start: window.start, end: window.end,
-                                          score: Double(scores[row]), log10LR: llrs.map { $0[k] / M_LN10 }))
-                }
-            case .minLog10LR(let threshold):
-                guard let llrs = scorer.llrs(scores: scores, embedding: embedding) else { break }
-                for row in scores.indices where llrs[row] / M_LN10 >= threshold {
-                    merger.add(WindowMark(artist: scorer.artistIDs[row], start: window.start, end: window.end,
-                                          score: Double(scores[row]), log10LR: llrs[row] / M_LN10))
-                }
+        case .minLog10LR(let threshold):
+            guard let llrs = scorer.llrs(scores: scores, embedding: embedding) else { break }
+            for row in scores.indices where llrs[row] / M_LN10 >= threshold {
+                merger.add(WindowMark(artist: scorer.artistIDs[row], start: start, end: end,
+                                      score: Double(scores[row]), log10LR: llrs[row] / M_LN10))
             }
         }
     }

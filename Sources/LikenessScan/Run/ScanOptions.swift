@@ -25,14 +25,18 @@ public struct ScanOptions: Sendable, Equatable {
     /// Window marking for segments. Default: the hit rule's threshold when it has one, else
     /// `.minScore(defaultWindowMinScore)`.
     public var windowRule: WindowRule?
-    /// Cosine above which a window is marked when no threshold is given. Measured on LibriSpeech (40 speakers
-    /// enrolled from one ~7 s clip each, a 93 s recording of 12 speakers, 3 s windows): at 0.80 the segments
-    /// covered 63.8 of the 64.7 s of enrolled speech with 12.8 s of false segments summed over all 40 artists;
-    /// 0.75 gave 35 s of false segments, 0.85 lost 5 s of true speech.
-    public static let defaultWindowMinScore = 0.8
-    /// Analysis window for long recordings, seconds (default 3; at least 1.6, one GE2E partial).
+    /// Cosine above which a window is marked when no threshold is given. Measured with
+    /// `benchmarks/segment_threshold.py` (LibriSpeech: 40 speakers enrolled from one half-utterance each; a
+    /// 135 s recording of the other halves of 12 of them and 6 strangers; 81 s of enrolled speech): at 0.78
+    /// the segments covered 66.2 s of it with 26.5 s of false segments summed over all 40 artists; 0.76 gave
+    /// 70.9 s and 41.5 s, 0.80 61.8 s and 20.3 s. (Windows embedded on their own, before the shared tiles,
+    /// covered 70.6 s with 26.9 s false at 0.80: the tiles trade some coverage for 2.6x the speed.)
+    public static let defaultWindowMinScore = 0.78
+    /// Analysis window for long recordings, seconds (default 3; at least 1.6, one GE2E partial). A window is
+    /// made of `tilesPerWindow` consecutive 1.6 s tiles (one partial each) starting every hop, so it spans
+    /// (tiles − 1) · hop + 1.6 s: 3.1 s for the defaults.
     public var windowSeconds = 3.0
-    /// Hop between windows, seconds (default 1.5; in (0, windowSeconds]).
+    /// Hop between windows and between tiles, seconds (default 1.5; in (0, 1.6] so tiles leave no gaps).
     public var hopSeconds = 1.5
     /// Files longer than this get windows and segments; shorter ones are embedded whole, as `compare` does
     /// (same preprocessing and speech minimum, `GE2EOptions.minimumSpeechSeconds`), and are held in memory
@@ -45,16 +49,22 @@ public struct ScanOptions: Sendable, Equatable {
     public var segmentGapSeconds = 0.0
     /// Files whose header declares more audio than this are reported, not scanned. Default 24 h.
     public var maxDurationSeconds = 86_400.0
-    /// Windows embedded per encoder call (each gives about 3 GE2E partials): larger batches use the
-    /// matrix units better and cost about 2.5 MB of encoder scratch per window and worker. Default 8 (on the
-    /// 10-minute test file: 4 → 10.3 s, 8 → 8.9 s, 16 → 8.6 s single-threaded; peak RSS 81 / 91 / 105 MB).
-    public var batchWindows = 8
+    /// Windows embedded per encoder call (each gives about 2 GE2E partials of 25.6 KB of mel). OpenBLAS packs
+    /// the LSTM weights on every sgemm call, so small batches spend their time packing: on 10 minutes of
+    /// speech, one worker, 8 windows per call took 31 % of the time in packing. Default 64 (≈ 3 MB of mel per
+    /// batch, two batches in flight per worker).
+    public var batchWindows = 64
     /// Files scanned at once (one worker each). Default: the number of active processors.
     public var workers = ProcessInfo.processInfo.activeProcessorCount
     /// Volume normalisation and silence trimming before embedding (off only for preprocessed audio).
     public var preprocess = true
 
     public init() {}
+
+    /// Tiles (partials) per window: 1 + round((window − partial) / hop), at least 1.
+    public func tilesPerWindow(partialSeconds: Double) -> Int {
+        max(1, 1 + Int(((windowSeconds - partialSeconds) / hopSeconds).rounded()))
+    }
 
     /// The rule that marks windows, after defaults.
     public var effectiveWindowRule: WindowRule {
@@ -70,8 +80,8 @@ public struct ScanOptions: Sendable, Equatable {
     public func validate(calibrated: Bool) throws {
         func fail(_ reason: String) -> ScanSetupError { .invalidOptions(reason) }
         guard windowSeconds.isFinite, windowSeconds >= 1.6 else { throw fail("the window must be at least 1.6 s") }
-        guard hopSeconds.isFinite, hopSeconds > 0, hopSeconds <= windowSeconds else {
-            throw fail("the hop must be in (0, window]")
+        guard hopSeconds.isFinite, hopSeconds > 0, hopSeconds <= 1.6 else {
+            throw fail("the hop must be in (0, 1.6] s (one GE2E partial), so the tiles leave no gaps")
         }
         guard segmentOverSeconds.isFinite, segmentOverSeconds >= windowSeconds, segmentOverSeconds <= 600 else {
             throw fail("--segment-over must be between the window length and 600 s")
@@ -82,7 +92,7 @@ public struct ScanOptions: Sendable, Equatable {
         guard segmentGapSeconds.isFinite, segmentGapSeconds >= 0, maxDurationSeconds > 0 else {
             throw fail("the segment gap must be >= 0 and the maximum duration positive")
         }
-        guard batchWindows >= 1, batchWindows <= 64 else { throw fail("batchWindows must be in 1...64") }
+        guard batchWindows >= 1, batchWindows <= 256 else { throw fail("batchWindows must be in 1...256") }
         guard workers >= 1 else { throw fail("at least one worker is needed") }
         if case .top(let k) = hitRule, k < 1 { throw fail("--top must be at least 1") }
         let needsCalibration: Bool = {
