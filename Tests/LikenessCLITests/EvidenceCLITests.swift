@@ -90,6 +90,32 @@ struct EvidenceCLITests {
         #expect(page.contains("log10"))
     }
 
+    @Test("eval --report writes one self-contained validation page: metrics, Tippett and DET plots, escaped names")
+    func evalReport() throws {
+        let dir = try CLI.temporaryDirectory()
+        // A list name with markup: it appears on the page and must come out escaped.
+        let list = dir.appendingPathComponent("<trials & list>.tsv")
+        try Self.trials.write(to: list, atomically: true, encoding: .utf8)
+        for name in ["alice_1.wav", "alice_2.wav", "bob_1.wav", "bob_2.wav", "suspect_ad.wav", "other_voice.wav"] {
+            try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent(name).path,
+                                                       withDestinationPath: CLI.sample(name))
+        }
+        let html = dir.appendingPathComponent("validation.html")
+        let run = try CLI.run(["eval", list.path, "--calibration", "default", "--report", html.path, "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let metrics = try #require(try CLI.json(run.stdout) as? [String: Any])
+        let page = try String(contentsOf: html, encoding: .utf8)
+        #expect(page.hasPrefix("<!DOCTYPE html>") || page.hasPrefix("<!doctype html>"))
+        #expect(page.components(separatedBy: "<svg").count - 1 >= 2, "distribution, Tippett and DET figures are inline SVG")
+        #expect(page.contains("Tippett") && page.contains("DET"))
+        #expect(!page.contains("<trials") && page.contains("&lt;trials &amp; list&gt;"), "file names are escaped")
+        #expect(!page.contains("src=\"http") && !page.contains("<link") && !page.contains("<script"), "no external assets or scripts")
+        // The page states the same validation figures the command printed.
+        let eer = try #require(metrics["eer"] as? Double)
+        #expect(page.contains(String(format: "%.1f", eer * 100)), "EER \(eer) on the page")
+        #expect(page.contains("Cllr") && page.contains("minCllr"))
+    }
+
     @Test("cohort build: one voice per file without speakers.tsv")
     func cohortBuild() throws {
         let dir = try CLI.temporaryDirectory()
