@@ -13,7 +13,7 @@ struct LikenessBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "likeness-bench",
         abstract: "Benchmark harness for benchmarks/run.sh (not part of the product).",
-        subcommands: [Frontend.self, Embed.self, Search.self, CompareScores.self])
+        subcommands: [Frontend.self, Embed.self, Sgemm.self, Search.self, CompareScores.self])
 
     static func cpuSeconds() -> Double {
         var ts = timespec()
@@ -60,6 +60,34 @@ struct LikenessBench: ParsableCommand {
     }
 
     /// 1:N identification: top-10 over N enrolled artists (random unit voiceprints, 3 clips each).
+    /// The floor under the encoder's time: OpenBLAS sgemm speed on this core at the encoder's shape (one
+    /// layer step of a 256-window batch: 256 × 512 · 512 × 1024) and on a large square product.
+    struct Sgemm: ParsableCommand {
+        func run() {
+            BLAS.setSingleThreaded()
+            var result: [String: Any] = ["operation": "sgemm"]
+            for (name, m, n, k) in [("encoder_step", 256, 1024, 512), ("square_2048", 2048, 2048, 2048)] {
+                let a = (0..<(m * k)).map { Float($0 % 7) * 0.1 }, b = (0..<(n * k)).map { Float($0 % 5) * 0.1 }
+                var c = [Float](repeating: 0, count: m * n)
+                let reps = max(1, Int(2e10 / (2 * Double(m * n * k))))
+                let s = best(repeats: 3) {
+                    a.withUnsafeBufferPointer { pa in
+                        b.withUnsafeBufferPointer { pb in
+                            c.withUnsafeMutableBufferPointer { pc in
+                                for _ in 0..<reps {
+                                    BLAS.sgemm(.none, .transpose, m: m, n: n, k: k, a: pa.baseAddress!, lda: k,
+                                               b: pb.baseAddress!, ldb: k, c: pc.baseAddress!, ldc: n)
+                                }
+                            }
+                        }
+                    }
+                }
+                result[name + "_gflops"] = 2 * Double(m * n * k) * Double(reps) / s / 1e9
+            }
+            emit(result)
+        }
+    }
+
     struct Search: ParsableCommand {
         @Option var artists = 100_000
         @Option var queries = 200
@@ -149,13 +177,18 @@ struct LikenessBench: ParsableCommand {
             BLAS.setSingleThreaded()
             let url = URL(fileURLWithPath: model ?? "models/ge2e-resemblyzer-0.1.4.safetensors")
             let embedder = try GE2EVoiceprinter(modelURL: url)
-            var speech = 0.0
+            var speech = 0.0, partials = 0
             // End to end, as a user runs it: decode + volume normalisation + VAD + mel + LSTM.
             let s = try best(repeats: 1) {
                 let audio = try AudioDecoder.decode(path: file, options: AudioDecodeOptions(targetSampleRate: 16000))
-                speech = try embedder.embed(samples16k: audio.samples, preprocess: true).speechSeconds
+                let voiceprint = try embedder.embed(samples16k: audio.samples, preprocess: true)
+                speech = voiceprint.speechSeconds
+                partials = voiceprint.partials.count
             }
-            emit(["operation": "embed", "cpu_seconds": s, "speech_seconds": speech])
+            // Multiply-adds of the LSTM: per window step and layer, 4·256 gates × (input + 256).
+            let lstmFlops = Double(partials * embedder.options.partialFrames) * 2 * 1024 * Double(40 + 256 + 2 * (256 + 256))
+            emit(["operation": "embed", "cpu_seconds": s, "speech_seconds": speech, "partials": partials,
+                  "lstm_gflop": lstmFlops / 1e9])
         }
     }
 }
