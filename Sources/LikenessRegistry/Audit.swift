@@ -72,6 +72,8 @@ public struct AuditEvent: Sendable, Codable, Equatable {
     public enum Kind: String, Sendable, Codable, CaseIterable {
         case enrol, remove, compare, identify, export
         case `import`
+        /// One `likeness scan` run (not one per file): counts, hit rule, artist filter, output digest.
+        case scan
     }
 
     public var kind: Kind

@@ -65,6 +65,35 @@ enum RegistrySchema {
                 PRAGMA user_version = 1;
                 """)
         }
+        // v2: the audit log admits `scan` events. SQLite cannot alter a CHECK constraint, so the table is
+        // rebuilt: rows are copied with their sequence numbers (AUTOINCREMENT continues after the highest),
+        // the old table and its triggers are dropped (DROP TABLE fires no DELETE trigger) and the
+        // append-only triggers are recreated on the new table.
+        migrator.registerMigration("v2-audit-scan-event") { db in
+            try db.execute(sql: """
+                CREATE TABLE audit_v2 (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    timestamp TEXT NOT NULL,
+                    event TEXT NOT NULL CHECK (event IN ('enrol','remove','compare','identify','export','import','scan')),
+                    artist_id TEXT,
+                    audio_sha256 TEXT,
+                    model_id TEXT,
+                    tool_version TEXT NOT NULL,
+                    parameters TEXT NOT NULL CHECK (json_valid(parameters)),
+                    result TEXT NOT NULL CHECK (json_valid(result))
+                );
+                INSERT INTO audit_v2 (seq, timestamp, event, artist_id, audio_sha256, model_id, tool_version, parameters, result)
+                    SELECT seq, timestamp, event, artist_id, audio_sha256, model_id, tool_version, parameters, result
+                    FROM audit ORDER BY seq;
+                DROP TABLE audit;
+                ALTER TABLE audit_v2 RENAME TO audit;
+                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+                BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+                BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+                PRAGMA user_version = 2;
+                """)
+        }
         return migrator
     }
 

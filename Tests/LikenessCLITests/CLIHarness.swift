@@ -39,12 +39,12 @@ enum CLI {
     }
 
     @discardableResult
-    static func run(_ args: [String], environment: [String: String] = [:]) throws -> Run {
+    static func run(_ args: [String], environment: [String: String] = [:], directory: URL? = nil) throws -> Run {
         let bin = try #require(binary, "the likeness binary is not built next to the tests")
         let process = Process()
         process.executableURL = bin
         process.arguments = args
-        process.currentDirectoryURL = repoRoot
+        process.currentDirectoryURL = directory ?? repoRoot
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
         process.environment = env

@@ -39,7 +39,7 @@ struct RegistryFaultTests {
         #expect(try mode(temp.registryURL.deletingLastPathComponent().path) == 0o700)
         let journal = try RawDatabase.open(temp.registryURL).read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
-        #expect(Registry.schemaVersion == 1)
+        #expect(Registry.schemaVersion == 2)
     }
 
     @Test func missingRegistryIsAnErrorWhenNotCreating() throws {
@@ -98,17 +98,17 @@ struct RegistryFaultTests {
         let path = temp.registryURL.path
         _ = try Registry(path: temp.registryURL)
         try RawDatabase.open(temp.registryURL).writeWithoutTransaction { db in try db.execute(sql: "PRAGMA user_version = 7") }
-        let byVersion = #expect(throws: RegistryError.newerSchema(path: path, found: 7, supported: 1)) {
+        let byVersion = #expect(throws: RegistryError.newerSchema(path: path, found: 7, supported: 2)) {
             try Registry(path: temp.registryURL)
         }
         #expect(byVersion?.description
-            == "registry at \(path) was written by a newer likeness (schema 7 > 1); upgrade likeness")
+            == "registry at \(path) was written by a newer likeness (schema 7 > 2); upgrade likeness")
 
         try RawDatabase.open(temp.registryURL).write { db in
-            try db.execute(sql: "PRAGMA user_version = 1")
-            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v2-from-the-future')")
+            try db.execute(sql: "PRAGMA user_version = 2")
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v3-from-the-future')")
         }
-        #expect(throws: RegistryError.newerSchema(path: path, found: 2, supported: 1)) { try Registry(path: temp.registryURL) }
+        #expect(throws: RegistryError.newerSchema(path: path, found: 3, supported: 2)) { try Registry(path: temp.registryURL) }
     }
 
     @Test func foreignFilesAreRefused() throws {

@@ -5,8 +5,12 @@ import Foundation
 /// JSON Lines: keys as in `ScanRecord.CodingKeys`, sorted; JSON escapes every control character, so a
 /// record is always exactly one line. CSV: a header line, then one record per row with the columns of
 /// `csvColumns`; fields holding a comma, quote, CR or LF are quoted (quotes doubled), so a file name with
-/// a line break stays one record although it spans two physical lines; `segments` and `warnings` hold
-/// JSON text. Non-finite numbers are written "nan", "inf", "-inf" in both.
+/// a line break stays one record although it spans two physical lines; `segments`, `warnings` and
+/// `settings` hold JSON text. Text fields (file, artist, name, error, ...) that begin with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return get a leading `'` (OWASP CSV injection advice), so a spreadsheet shows
+/// them as text instead of running them as formulas. Text already starting with `'` gets one too, so the
+/// reader can always drop exactly one and every value reads back as written. Numeric fields are never
+/// prefixed (a log10 LR of -1.5 stays a number). Non-finite numbers are written "nan", "inf", "-inf" in both.
 public enum ScanFormat: String, Sendable, CaseIterable {
     case jsonl
     case csv
@@ -19,7 +23,16 @@ public enum ScanFormat: String, Sendable, CaseIterable {
     public static let csvColumns = [
         "kind", "file", "sha256", "artist", "name", "score", "best_clip_score", "llr", "log10_lr", "percentile",
         "rank", "selected_by", "duration_seconds", "speech_seconds", "windows", "speech_windows", "segments",
-        "seconds", "row", "rows", "error", "warnings", "model_id", "scanned_at",
+        "seconds", "row", "rows", "error", "warnings", "model_id", "scanned_at", "settings",
+    ]
+
+    /// The columns of CSV written before `settings` was recorded; such a file is read, and resumed in its
+    /// own columns.
+    static let legacyCSVColumns = Array(csvColumns.dropLast())
+
+    /// Columns holding text (the others hold numbers or JSON), in which CSV neutralises formulas.
+    static let csvTextColumns: Set<String> = [
+        "kind", "file", "sha256", "artist", "name", "selected_by", "error", "model_id", "scanned_at",
     ]
 
     /// Written once at the top of a new file (CSV only).
@@ -29,6 +42,11 @@ public enum ScanFormat: String, Sendable, CaseIterable {
 
     /// One record, with its line ending.
     public func encode(_ record: ScanRecord) throws -> Data {
+        try encode(record, csvColumns: Self.csvColumns)
+    }
+
+    /// One record; CSV in the given columns (those of the file being appended to).
+    func encode(_ record: ScanRecord, csvColumns columns: [String]) throws -> Data {
         switch self {
         case .jsonl:
             var data = try Self.jsonEncoder(sorted: true).encode(record)
@@ -36,7 +54,11 @@ public enum ScanFormat: String, Sendable, CaseIterable {
             return data
         case .csv:
             let fields = try Self.csvFields(record)
-            return Data((Self.csvColumns.map { CSV.quote(fields[$0] ?? "") }.joined(separator: ",") + "\n").utf8)
+            let cells = columns.map { column -> String in
+                let value = fields[column] ?? ""
+                return CSV.quote(Self.csvTextColumns.contains(column) ? CSV.neutralize(value) : value)
+            }
+            return Data((cells.joined(separator: ",") + "\n").utf8)
         }
     }
 
@@ -45,6 +67,13 @@ public enum ScanFormat: String, Sendable, CaseIterable {
     /// kill, or the first records of a file whose group is incomplete — is not returned. Throws
     /// `ScanOutputError.notScanOutput` when a complete line before that point is not a scan record.
     public func parse(_ data: Data) throws -> (records: [ScanRecord], validLength: Int) {
+        let parsed = try parseWithColumns(data)
+        return (parsed.records, parsed.validLength)
+    }
+
+    /// `parse`, plus the CSV columns of the file's header (nil for JSON Lines or a CSV file without a header).
+    func parseWithColumns(_ data: Data) throws -> (records: [ScanRecord], validLength: Int, csvColumns: [String]?) {
+        var columns: [String]?
         var records: [ScanRecord] = []
         var committed = 0
         var validLength = 0
@@ -67,21 +96,31 @@ public enum ScanFormat: String, Sendable, CaseIterable {
             }
         case .csv:
             var parser = CSV.Parser(data: [UInt8](data))
-            guard let header = parser.next() else { return ([], 0) }
-            guard header.fields == Self.csvColumns else { throw ScanOutputError.notScanOutput(line: 1) }
+            guard let header = parser.next() else { return ([], 0, nil) }
+            if !header.terminated {
+                // A header cut off by a kill (nothing follows it): start over.
+                guard (Self.csvColumns.joined(separator: ",") + "\n").utf8.starts(with: data) else {
+                    throw ScanOutputError.notScanOutput(line: 1)
+                }
+                return ([], 0, nil)
+            }
+            guard header.fields == Self.csvColumns || header.fields == Self.legacyCSVColumns else {
+                throw ScanOutputError.notScanOutput(line: 1)
+            }
+            columns = header.fields
             validLength = header.end
             var lineNumber = 1
             while let row = parser.next() {
                 lineNumber += 1
                 guard row.terminated else { break }
-                guard row.fields.count == Self.csvColumns.count,
-                      let record = try? Self.record(csv: Dictionary(uniqueKeysWithValues: zip(Self.csvColumns, row.fields)))
+                guard row.fields.count == header.fields.count,
+                      let record = try? Self.record(csv: Dictionary(uniqueKeysWithValues: zip(header.fields, row.fields)))
                 else { throw ScanOutputError.notScanOutput(line: lineNumber) }
                 records.append(record)
                 if record.row == record.rows { committed = records.count; validLength = row.end }
             }
         }
-        return (Array(records.prefix(committed)), validLength)
+        return (Array(records.prefix(committed)), validLength, columns)
     }
 
     // MARK: JSON
@@ -121,11 +160,10 @@ public enum ScanFormat: String, Sendable, CaseIterable {
     /// Rebuilds a record from CSV fields (empty field = absent).
     static func record(csv fields: [String: String]) throws -> ScanRecord {
         var object: [String: Any] = [:]
-        let text: Set<String> = ["kind", "file", "sha256", "artist", "name", "selected_by", "error", "model_id", "scanned_at"]
         for (key, value) in fields where !value.isEmpty {
-            if text.contains(key) {
-                object[key] = value
-            } else if key == "segments" || key == "warnings" {
+            if csvTextColumns.contains(key) {
+                object[key] = CSV.unneutralize(value)
+            } else if key == "segments" || key == "warnings" || key == "settings" {
                 object[key] = try JSONSerialization.jsonObject(with: Data(value.utf8))
             } else if let integer = Int(value) {
                 object[key] = integer
@@ -147,6 +185,21 @@ enum CSV {
             return field
         }
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Characters that make a spreadsheet read a cell as a formula when they come first (OWASP).
+    static let formulaStarts: Set<Character> = ["=", "+", "-", "@", "\t", "\r", "\r\n"]
+
+    /// `text` with a `'` in front when it would start a formula, or already starts with `'` (so
+    /// `unneutralize` can always drop exactly one).
+    static func neutralize(_ text: String) -> String {
+        guard let first = text.first, formulaStarts.contains(first) || first == "'" else { return text }
+        return "'" + text
+    }
+
+    /// The text `neutralize` was given.
+    static func unneutralize(_ text: String) -> String {
+        text.first == "'" ? String(text.dropFirst()) : text
     }
 
     /// Reads records one by one, reporting where each ends, so a writer can resume after the last whole one.
@@ -209,6 +262,10 @@ public enum ScanOutputError: Error, Sendable, CustomStringConvertible, Localized
     case notScanOutput(line: Int)
     case exists(path: String)
     case io(path: String, reason: String)
+    /// `--resume` of an output whose latest rows were made with other settings (one phrase per setting).
+    case settingsChanged(path: String, differences: [String])
+    /// `--resume` of an output written before scans recorded their settings.
+    case settingsUnknown(path: String)
 
     public var description: String {
         switch self {
@@ -218,6 +275,12 @@ public enum ScanOutputError: Error, Sendable, CustomStringConvertible, Localized
             "\(path) already exists: add --resume to continue that scan, or choose another output"
         case .io(let path, let reason):
             "\(path): \(reason)"
+        case .settingsChanged(let path, let differences):
+            "\(path) was scanned with other settings: \(differences.joined(separator: "; ")). "
+                + "Resume with the same settings, add --force to append anyway, or choose another output"
+        case .settingsUnknown(let path):
+            "\(path) does not record the settings it was scanned with (written by an older likeness): "
+                + "add --force to resume it anyway, or choose another output"
         }
     }
 

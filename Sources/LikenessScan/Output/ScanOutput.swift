@@ -24,6 +24,21 @@ public struct ResumeIndex: Sendable {
         if let sha256 { return sha256s.contains(sha256) }
         return unhashedPaths.contains(path)
     }
+
+    /// Throws unless the output's latest rows (those of the run that wrote last) were made with the same
+    /// model and settings: `ScanOutputError.settingsChanged` naming what differs, or
+    /// `ScanOutputError.settingsUnknown` for rows that do not record their settings. An empty output passes.
+    public func checkSettings(_ settings: ScanSettings, modelID: String, path: String) throws {
+        guard let last = records.last else { return }
+        var differences: [String] = []
+        if last.modelID != modelID { differences.append("model \(last.modelID) (this run: \(modelID))") }
+        guard let recorded = last.settings else {
+            if !differences.isEmpty { throw ScanOutputError.settingsChanged(path: path, differences: differences) }
+            throw ScanOutputError.settingsUnknown(path: path)
+        }
+        differences += settings.differences(from: recorded)
+        if !differences.isEmpty { throw ScanOutputError.settingsChanged(path: path, differences: differences) }
+    }
 }
 
 /// Where records go: an output file opened for appending, or standard output.
@@ -36,6 +51,8 @@ public struct ResumeIndex: Sendable {
 public final class ScanOutput: @unchecked Sendable {
     public let format: ScanFormat
     public let path: String?
+    /// CSV columns rows are written in: the file's own header when resuming an older file.
+    private var csvColumns = ScanFormat.csvColumns
     private let fd: Int32
     private let lock = NSLock()
     private var closed = false
@@ -70,7 +87,8 @@ public final class ScanOutput: @unchecked Sendable {
             if st.st_size > 0 {
                 guard resume else { throw ScanOutputError.exists(path: path) }
                 let data = try Data(contentsOf: URL(fileURLWithPath: path))
-                let parsed = try format.parse(data)
+                let parsed = try format.parseWithColumns(data)
+                if let columns = parsed.csvColumns { out.csvColumns = columns }
                 if parsed.validLength < data.count {
                     guard ftruncate(fd, off_t(parsed.validLength)) == 0 else {
                         throw ScanOutputError.io(path: path, reason: "cannot cut the incomplete last record: \(String(cString: strerror(errno)))")
@@ -91,7 +109,7 @@ public final class ScanOutput: @unchecked Sendable {
     /// Appends one file's records as one write, then flushes them to disk.
     public func write(_ records: [ScanRecord]) throws {
         var data = Data()
-        for record in records { data += try format.encode(record) }
+        for record in records { data += try format.encode(record, csvColumns: csvColumns) }
         lock.lock()
         defer { lock.unlock() }
         try writeAll(data)

@@ -40,10 +40,13 @@ public struct ScanRecord: Codable, Sendable, Equatable {
     public var modelID: String
     /// UTC, ISO 8601.
     public var scannedAt: String
+    /// The settings the scan ran with, so `--resume` can refuse to mix settings in one output (nil in
+    /// output written before settings were recorded).
+    public var settings: ScanSettings?
 
     enum CodingKeys: String, CodingKey {
         case kind, file, sha256, artist, name, score, llr, percentile, rank, windows, segments, seconds, row, rows
-        case error, warnings
+        case error, warnings, settings
         case bestClipScore = "best_clip_score"
         case log10LR = "log10_lr"
         case selectedBy = "selected_by"
@@ -56,13 +59,14 @@ public struct ScanRecord: Codable, Sendable, Equatable {
 
     /// The records of one file: one per hit (best first), else one `no_hit` or `error` record.
     /// Numbers are rounded to 6 decimals (scores, LRs) or 3 (seconds) so rows stay short and readable.
-    public static func records(for result: FileResult, modelID: String, scannedAt: String) -> [ScanRecord] {
+    public static func records(for result: FileResult, modelID: String, scannedAt: String,
+                               settings: ScanSettings? = nil) -> [ScanRecord] {
         var base = ScanRecord(
             kind: result.error != nil ? .error : .noHit, file: result.path.display, sha256: result.sha256,
             durationSeconds: result.durationSeconds.map { round($0, 3) }, speechSeconds: result.speechSeconds.map { round($0, 3) },
             windows: result.windows, speechWindows: result.speechWindows, seconds: round(result.seconds, 3),
             row: 1, rows: 1, error: result.error, warnings: result.warnings.isEmpty ? nil : result.warnings,
-            modelID: modelID, scannedAt: scannedAt)
+            modelID: modelID, scannedAt: scannedAt, settings: settings)
         guard result.error == nil, !result.hits.isEmpty else { return [base] }
         base.kind = .hit
         return result.hits.enumerated().map { i, hit in
@@ -89,7 +93,7 @@ public struct ScanRecord: Codable, Sendable, Equatable {
 
     private init(kind: Kind, file: String, sha256: String?, durationSeconds: Double?, speechSeconds: Double?,
                  windows: Int?, speechWindows: Int?, seconds: Double, row: Int, rows: Int, error: String?,
-                 warnings: [String]?, modelID: String, scannedAt: String) {
+                 warnings: [String]?, modelID: String, scannedAt: String, settings: ScanSettings?) {
         self.kind = kind
         self.file = file
         self.sha256 = sha256
@@ -104,6 +108,7 @@ public struct ScanRecord: Codable, Sendable, Equatable {
         self.warnings = warnings
         self.modelID = modelID
         self.scannedAt = scannedAt
+        self.settings = settings
     }
 
     /// The evidence a hit is ranked by: log10 LR when calibrated, else the cosine.
@@ -113,5 +118,114 @@ public struct ScanRecord: Codable, Sendable, Equatable {
         guard x.isFinite else { return x }
         let scale = pow(10, Double(digits))
         return (x * scale).rounded() / scale
+    }
+}
+
+/// What decides a scan's rows besides the audio and the model (`model_id`, recorded in every row anyway):
+/// the hit and segment rules, the window settings, the artist filter, the calibration and the cohort.
+/// Written into every record so `--resume` can refuse to append rows made under other settings.
+public struct ScanSettings: Codable, Sendable, Equatable {
+    /// The hit rule in command-line terms: "--top 1", "--min-score 0.7" or "--threshold 2".
+    public var hits: String
+    /// The rule that marks windows: "cosine >= 0.8" or "log10 LR >= 2".
+    public var segments: String
+    public var window: Double
+    public var hop: Double
+    public var segmentOver: Double
+    public var windowMinSpeech: Double
+    public var segmentGap: Double
+    public var maxDuration: Double
+    public var preprocess: Bool
+    /// The artists searched (sorted) when a subset was chosen; nil: every enrolled artist.
+    public var artists: [String]?
+    /// The calibration's linear map and normalisation; nil without a calibration.
+    public var calibration: String?
+    /// The reference cohort's name and size; nil without a cohort.
+    public var cohort: String?
+
+    public init(hits: String, segments: String, window: Double, hop: Double, segmentOver: Double,
+                windowMinSpeech: Double, segmentGap: Double, maxDuration: Double, preprocess: Bool,
+                artists: [String]?, calibration: String?, cohort: String?) {
+        self.hits = hits
+        self.segments = segments
+        self.window = window
+        self.hop = hop
+        self.segmentOver = segmentOver
+        self.windowMinSpeech = windowMinSpeech
+        self.segmentGap = segmentGap
+        self.maxDuration = maxDuration
+        self.preprocess = preprocess
+        self.artists = artists
+        self.calibration = calibration
+        self.cohort = cohort
+    }
+
+    /// The settings of a scan with `options` and `scorer`. The artist filter is the scorer's artists when
+    /// they are not exactly every artist of its index. Workers and batch size are left out: they do not
+    /// change the rows.
+    public init(options: ScanOptions, scorer: ArtistScorer) {
+        switch options.hitRule {
+        case .top(let k): hits = "--top \(k)"
+        case .minScore(let s): hits = "--min-score \(Self.number(s))"
+        case .minLog10LR(let l): hits = "--threshold \(Self.number(l))"
+        }
+        switch options.effectiveWindowRule {
+        case .minScore(let s): segments = "cosine >= \(Self.number(s))"
+        case .minLog10LR(let l): segments = "log10 LR >= \(Self.number(l))"
+        }
+        window = options.windowSeconds
+        hop = options.hopSeconds
+        segmentOver = options.segmentOverSeconds
+        windowMinSpeech = options.windowMinimumSpeechSeconds
+        segmentGap = options.segmentGapSeconds
+        maxDuration = options.maxDurationSeconds
+        preprocess = options.preprocess
+        artists = Set(scorer.artistIDs) == Set(scorer.index.artistIDs) ? nil : scorer.artistIDs.sorted()
+        calibration = scorer.calibration.map { model in
+            var text = "scale \(Self.number(model.calibration.scale)) offset \(Self.number(model.calibration.offset))"
+            if let norm = model.normalization {
+                text += " after \(norm.method) top \(norm.topN) against \(norm.cohortName) (\(norm.cohortSHA256.prefix(16)))"
+            }
+            return text
+        }
+        cohort = scorer.cohort.map { "\($0.name) (\($0.voices.count) voices)" }
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case hits, segments, window, hop, preprocess, artists, calibration, cohort
+        case segmentOver = "segment_over"
+        case windowMinSpeech = "window_min_speech"
+        case segmentGap = "segment_gap"
+        case maxDuration = "max_duration"
+    }
+
+    /// What differs from `earlier`, one phrase per setting: "--window 3 (this run: 4)".
+    public func differences(from earlier: ScanSettings) -> [String] {
+        var out: [String] = []
+        func check(_ name: String, _ old: String, _ new: String) {
+            if old != new { out.append("\(name) \(old) (this run: \(new))") }
+        }
+        func seconds(_ name: String, _ old: Double, _ new: Double) {
+            check(name, Self.number(old), Self.number(new))
+        }
+        check("hit rule", earlier.hits, hits)
+        check("segment rule", earlier.segments, segments)
+        seconds("--window", earlier.window, window)
+        seconds("--hop", earlier.hop, hop)
+        seconds("--segment-over", earlier.segmentOver, segmentOver)
+        seconds("--window-min-speech", earlier.windowMinSpeech, windowMinSpeech)
+        seconds("--segment-gap", earlier.segmentGap, segmentGap)
+        seconds("--max-duration", earlier.maxDuration, maxDuration)
+        check("preprocessing", earlier.preprocess ? "on" : "off (--no-preprocess)", preprocess ? "on" : "off (--no-preprocess)")
+        check("--artist", earlier.artists?.joined(separator: ",") ?? "(all enrolled)", artists?.joined(separator: ",") ?? "(all enrolled)")
+        check("calibration", earlier.calibration ?? "none", calibration ?? "none")
+        check("cohort", earlier.cohort ?? "none", cohort ?? "none")
+        return out
+    }
+
+    /// "2", "0.75", "-1.5": integers without a fraction, others in Swift's shortest round-trip form.
+    static func number(_ x: Double) -> String {
+        if x.isFinite, x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
+        return "\(x)"
     }
 }

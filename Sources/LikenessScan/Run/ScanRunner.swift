@@ -60,15 +60,21 @@ public struct ScanSummary: Sendable, Codable, Equatable {
 /// failure to write the output stops the scan (after the files in flight).
 public enum ScanRunner {
     /// `onRecords` receives every file's records as written (e.g. for a summary report); `onProgress` is
-    /// called at most every `progressInterval` seconds and after the last file.
+    /// called at most every `progressInterval` seconds and after the last file. Every record carries the
+    /// run's `ScanSettings`; a `resume` whose latest records were made with another model or other settings
+    /// is refused before anything is scanned (`ResumeIndex.checkSettings`) unless `allowChangedSettings`.
     public static func run(
         items: [ScanItem], voiceprinter: GE2EVoiceprinter, scorer: ArtistScorer, options: ScanOptions,
-        output: ScanOutput, resume: ResumeIndex = ResumeIndex(records: []),
+        output: ScanOutput, resume: ResumeIndex = ResumeIndex(records: []), allowChangedSettings: Bool = false,
         progressInterval: Double = 0.25,
         onRecords: @escaping @Sendable ([ScanRecord]) -> Void = { _ in },
         onProgress: @escaping @Sendable (ScanProgress) -> Void = { _ in }
     ) throws -> ScanSummary {
         try options.validate(calibrated: scorer.calibration != nil)
+        let settings = ScanSettings(options: options, scorer: scorer)
+        if !allowChangedSettings {
+            try resume.checkSettings(settings, modelID: voiceprinter.modelID, path: output.path ?? "the output")
+        }
         BLAS.setSingleThreaded()
         let start = ContinuousClock.now
         let declared = probeDurations(items, workers: options.workers)
@@ -104,7 +110,8 @@ public enum ScanRunner {
                         state.finish(outcome: outcome, records: [], estimate: estimates[i], decoded: decoded)
                     case .scanned(let result):
                         let records = ScanRecord.records(for: result, modelID: modelID,
-                                                         scannedAt: ISO8601DateFormatter().string(from: Date()))
+                                                         scannedAt: ISO8601DateFormatter().string(from: Date()),
+                                                         settings: settings)
                         do {
                             try state.commit {
                                 try output.write(records)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LikenessAudio
 import LikenessRegistry
 import LikenessReport
 import LikenessScan
@@ -12,27 +13,37 @@ struct ScanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
         abstract: "Scan folders of audio for enrolled voices: one row per file-artist hit, with segments in long recordings.",
+        // Paragraphs are single lines (`\` joins the source lines): the help generator wraps them to the
+        // terminal. Only the examples keep hard line breaks, each under 80 columns.
         discussion: """
-        Folders are walked recursively; audio is recognised by content. A file found in a folder that is not
-        audio is ignored unless its extension says it should be (.wav .flac .mp3 .ogg .opus .m4a .aac .aiff
-        .aif .caf .w64 .rf64); files named on the command line or in a manifest always get a row. Each file
-        is embedded once and scored against every artist (or those given with --artist).
+        Folders are walked recursively; audio is recognised by content. A file found in a folder that is \
+        not audio is ignored unless its extension says it should be (.wav .flac .mp3 .ogg .opus .m4a .aac \
+        .aiff .aif .caf .w64 .rf64); files named on the command line or in a manifest always get a row. \
+        Each file is embedded once and scored against every artist (or those given with --artist).
 
-        Hits: without a threshold, the best --top artists of each file; with --threshold (log10 LR, needs
-        --calibration) or --min-score (cosine), every artist over it. Files longer than --segment-over
-        seconds are analysed in sliding windows (--window, --hop), streamed with bounded memory; windows
-        over the threshold (or --segment-min-score, default \(ScanOptions.defaultWindowMinScore) cosine) are
-        merged into segments with start and end times, and any artist with segments is a hit too.
+        Hits: without a threshold, the best --top artists of each file; with --threshold (log10 LR, needs \
+        --calibration) or --min-score (cosine), every artist over it. Files longer than --segment-over \
+        seconds are analysed in sliding windows (--window, --hop), streamed with bounded memory; windows \
+        over the threshold (or --segment-min-score, default \(ScanOptions.defaultWindowMinScore) cosine) \
+        are merged into segments with start and end times, and any artist with segments is a hit too.
 
-        Output: JSON Lines, or CSV for a .csv file (--format to choose); stdout without --out. Every file
-        gets rows: kind "hit" (one per artist), "no_hit", or "error" with the cause. Rows are appended and
-        flushed file by file; --resume continues a killed scan, skipping files already in the output by
-        SHA-256 (a renamed file is still skipped).
+        Output: JSON Lines, or CSV for a .csv file (--format to choose); stdout without --out. Every file \
+        gets rows: kind "hit" (one per artist), "no_hit", or "error" with the cause. Rows are appended \
+        and flushed file by file; --resume continues a killed scan, skipping files already in the output \
+        by SHA-256 (a renamed file is still skipped). Every row records the scan's settings, and --resume \
+        refuses an output scanned with other settings (threshold, artists, calibration, windows, model) \
+        unless --force is given. In CSV, text that a spreadsheet would run as a formula (starting with \
+        = + - or @) gets a leading '.
+
+        Each scan run is one event in the registry's audit log (likeness registry audit): hit rule, \
+        artist filter, counts, and the output's path and SHA-256; the scanned files are only counted.
 
         Examples:
           likeness scan ~/incoming --out results.jsonl
-          likeness scan --manifest batch.txt --calibration default --threshold 2 --out hits.csv --report summary.html
-          likeness scan podcasts/ --artist alice-example --out podcasts.jsonl --resume --json
+          likeness scan --manifest batch.txt --calibration default --threshold 2 \\
+              --out hits.csv --report summary.html
+          likeness scan podcasts/ --artist alice-example --out podcasts.jsonl \\
+              --resume --json
         """
     )
 
@@ -62,6 +73,9 @@ struct ScanCommand: ParsableCommand {
 
     @Flag(help: "Continue the scan in --out: skip files already in it (by SHA-256).")
     var resume = false
+
+    @Flag(help: "With --resume: append even if the output was scanned with other settings (threshold, artists, calibration, windows, model).")
+    var force = false
 
     @Option(help: "Also write a self-contained HTML summary: hits ranked by evidence, linked to their segments.")
     var report: String?
@@ -107,6 +121,7 @@ struct ScanCommand: ParsableCommand {
             throw ValidationError("--threshold is a log10 likelihood ratio: it needs --calibration (e.g. --calibration default); use --min-score for a cosine")
         }
         if resume && out == nil { throw ValidationError("--resume continues the file given with --out") }
+        if force && !resume { throw ValidationError("--force only applies with --resume (to append to an output scanned with other settings)") }
         if json && out == nil { throw ValidationError("--json prints the summary on stdout: give --out for the rows") }
         if top < 1 { throw ValidationError("--top must be at least 1") }
         if model.kind != .ge2e { throw ValidationError("scan uses the GE2E model (--model ge2e)") }
@@ -168,6 +183,14 @@ struct ScanCommand: ParsableCommand {
         var resumed = ResumeIndex(records: [])
         if let out {
             (output, resumed) = try ScanOutput.open(path: out, format: fmt, resume: resume)
+            // Checked here, before anything is printed, so a refusal is the only line; the runner checks again.
+            do {
+                try resumed.checkSettings(ScanSettings(options: options, scorer: scorer), modelID: printer.modelID, path: out)
+            } catch ScanOutputError.settingsChanged(_, let differences) where force {
+                Output.warn("--force: appending to \(out), which was scanned with other settings: \(differences.joined(separator: "; "))")
+            } catch ScanOutputError.settingsUnknown where force {
+                Output.warn("--force: appending to \(out), which does not record the settings it was scanned with")
+            }
             if resume && resumed.fileCount > 0 {
                 Output.note("resuming \(out): \(resumed.fileCount) file(s) already scanned will be skipped")
             }
@@ -178,10 +201,24 @@ struct ScanCommand: ParsableCommand {
 
         let collected = RecordCollector(keep: report != nil)
         let bar = ProgressBar(enabled: !noProgress && isatty(STDERR_FILENO) == 1)
-        let summary = try ScanRunner.run(
-            items: items, voiceprinter: printer, scorer: scorer, options: options, output: output, resume: resumed,
-            onRecords: { collected.add($0) }, onProgress: { bar.show($0) })
+        let summary: ScanSummary
+        do {
+            summary = try ScanRunner.run(
+                items: items, voiceprinter: printer, scorer: scorer, options: options, output: output, resume: resumed,
+                allowChangedSettings: force, onRecords: { collected.add($0) }, onProgress: { bar.show($0) })
+        } catch {
+            bar.end()
+            // Refused before scanning (settings, options): nothing to record. Failed mid-scan (the output
+            // could not be written): the rows written so far are on record.
+            if collected.filesWritten > 0 {
+                try? recordAudit(reg, modelID: printer.modelID, items: items.count, artistsSearched: scorer.count,
+                                 summary: nil, hitsByArtist: collected.hitsByArtist, error: "\(error)")
+            }
+            throw error
+        }
         bar.end()
+        try recordAudit(reg, modelID: printer.modelID, items: items.count, artistsSearched: scorer.count,
+                        summary: summary, hitsByArtist: collected.hitsByArtist, error: nil)
 
         let parameters = methodParameters(options: options, ev: ev, artistsSearched: scorer.count)
         if let report {
@@ -202,6 +239,57 @@ struct ScanCommand: ParsableCommand {
             if summary.skipped > 0 { line += ", \(summary.skipped) skipped (already in \(out ?? "the output"))" }
             Output.note(line)
         }
+    }
+
+    /// One `scan` event per run in the registry's audit log: the settings, the output (absolute path, and
+    /// its SHA-256 and size after this run, so the file can be tied to the event) and the counts. The scanned
+    /// files are only counted: their names often name the artist, and the log cannot be erased.
+    private func recordAudit(_ reg: Registry, modelID: String, items: Int, artistsSearched: Int, summary: ScanSummary?,
+                             hitsByArtist: [String: Int], error: String?) throws {
+        func number(_ x: Double?) -> JSONValue { x.map { .number($0) } ?? .null }
+        var output: [String: JSONValue] = [
+            "path": .string(out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? "stdout"),
+            "format": .string((format ?? out.map(ScanFormat.forPath) ?? .jsonl).rawValue),
+        ]
+        if let out {
+            output["sha256"] = (try? FileHash.sha256Hex(ofFile: out)).map { .string($0) } ?? .null
+            let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? NSNumber)?.doubleValue
+            output["bytes"] = number(size)
+        }
+        let parameters: [String: JSONValue] = [
+            "inputs": .number(Double(paths.count)),
+            "manifests": .number(Double(manifest.count)),
+            "threshold_log10_lr": number(threshold),
+            "min_score": number(minScore),
+            "top": threshold == nil && minScore == nil ? .number(Double(top)) : .null,
+            "artists": artists.isEmpty ? .null : .array(artists.map { .string($0) }),
+            "calibration": .string(evidence.calibration ?? "none"),
+            "cohort": .string(evidence.cohort ?? "none"),
+            "window": .number(window), "hop": .number(hop), "segment_over": .number(segmentOver),
+            "segment_min_score": number(segmentMinScore),
+            "resume": .bool(resume), "force": .bool(force), "report": report.map { .string(URL(fileURLWithPath: $0).standardizedFileURL.path) } ?? .null,
+            "output": .object(output),
+        ]
+        var result: [String: JSONValue] = [
+            "files_found": .number(Double(items)),
+            "artists_searched": .number(Double(artistsSearched)),
+            "hits_by_artist": .object(hitsByArtist.mapValues { .number(Double($0)) }),
+        ]
+        if let summary {
+            result["files_scanned"] = .number(Double(summary.files))
+            result["ok"] = .number(Double(summary.ok))
+            result["errors"] = .number(Double(summary.errors))
+            result["skipped"] = .number(Double(summary.skipped))
+            result["ignored"] = .number(Double(summary.ignored))
+            result["hits"] = .number(Double(summary.hits))
+            result["files_with_hits"] = .number(Double(summary.filesWithHits))
+            result["audio_seconds"] = .number(summary.audioSeconds)
+            result["wall_seconds"] = .number(summary.wallSeconds)
+        }
+        if let error { result["error"] = .string(error) }
+        try reg.recordAudit(AuditEvent(
+            kind: .scan, artistID: artists.count == 1 ? artists[0] : nil, modelID: modelID,
+            toolVersion: LikenessVersion.string, parameters: parameters, result: result))
     }
 
     private func methodParameters(options: ScanOptions, ev: Evidence, artistsSearched: Int) -> [String: String] {
@@ -251,17 +339,23 @@ struct ScanCommand: ParsableCommand {
     }
 }
 
-/// Keeps the records written in this run (only when a report needs them).
+/// Counts the files and hits (by artist id) written in this run, and keeps the records when a report needs them.
 private final class RecordCollector: @unchecked Sendable {
     private let keep: Bool
     private var stored: [ScanRecord] = []
+    private var files = 0
+    private var hits: [String: Int] = [:]
     private let lock = NSLock()
     init(keep: Bool) { self.keep = keep }
     func add(_ records: [ScanRecord]) {
-        guard keep else { return }
-        lock.lock(); stored += records; lock.unlock()
+        lock.lock(); defer { lock.unlock() }
+        files += 1
+        for r in records where r.kind == .hit { if let artist = r.artist { hits[artist, default: 0] += 1 } }
+        if keep { stored += records }
     }
     var records: [ScanRecord] { lock.lock(); defer { lock.unlock() }; return stored }
+    var filesWritten: Int { lock.lock(); defer { lock.unlock() }; return files }
+    var hitsByArtist: [String: Int] { lock.lock(); defer { lock.unlock() }; return hits }
 }
 
 /// "scan  12/40 files  1.20/3.50 h audio  35.2x real time  ETA 3m20s  2 errors" on stderr, rewritten in place.
