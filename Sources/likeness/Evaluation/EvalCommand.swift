@@ -10,8 +10,8 @@ struct EvalCommand: ParsableCommand {
         commandName: "eval",
         abstract: "Measure accuracy on a trial list: EER, minDCF, Cllr, minCllr.",
         discussion: """
-        TRIALS is a tab-separated list `enroll<TAB>test<TAB>target|nontarget`, paths relative to --root
-        (default: the trial file's folder). Every file is embedded once; each trial's score is the cosine
+        TRIALS is a tab-separated list `enroll<TAB>test<TAB>target|nontarget`, paths relative to --root \
+        (default: the trial file's folder). Every file is embedded once; each trial's score is the cosine \
         of the two voiceprints. Unreadable files are reported and their trials counted as skipped.
 
         Metrics (rates as fractions 0..1 in JSON):

@@ -10,15 +10,17 @@ struct CalibrateCommand: ParsableCommand {
         commandName: "calibrate",
         abstract: "Fit a calibration that turns scores into likelihood ratios, from labelled trial lists.",
         discussion: """
-        Linear logistic-regression calibration (BOSARIS / Brümmer): llr = a * score + b, fitted by minimising
-        the prior-weighted cross-entropy (Cllr) at the given prior, pooled over all lists. With --as-norm the
-        scores are first normalised against a reference cohort (adaptive S-norm), and comparisons using
-        this calibration then need that same cohort.
+        Linear logistic-regression calibration (BOSARIS / Brümmer): llr = a * score + b, fitted by minimising \
+        the prior-weighted cross-entropy (Cllr) at the given prior, pooled over all lists. With --as-norm the \
+        scores are first normalised against a reference cohort (adaptive S-norm), and comparisons using \
+        this calibration then need that same cohort. \
         Validate on lists NOT used for fitting: `likeness eval OTHER.tsv --calibration calibration.json`.
 
         Examples:
-          likeness calibrate ../shared/data/synthetic/trials.tsv ../shared/data/misc_small/trials.tsv --out calibration.json
-          likeness calibrate a.tsv b.tsv --as-norm --cohort default --out calibration.json
+          likeness calibrate ../shared/data/synthetic/trials.tsv \\
+              ../shared/data/misc_small/trials.tsv --out calibration.json
+          likeness calibrate a.tsv b.tsv --as-norm --cohort default \\
+              --out calibration.json
         """
     )
 

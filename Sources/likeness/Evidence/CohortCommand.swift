@@ -15,9 +15,9 @@ struct CohortCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Embed a population of voices (a folder or the files of a trial list) into a cohort file.",
             discussion: """
-            One voice per speaker: when the folder has a speakers.tsv (path<TAB>speaker_id), exactly the clips
-            it lists are used and each speaker's clips are averaged into one voiceprint; otherwise every audio
-            file under the folder (found by content, not extension) is its own voice. For a trial list, its
+            One voice per speaker: when the folder has a speakers.tsv (path<TAB>speaker_id), exactly the clips \
+            it lists are used and each speaker's clips are averaged into one voiceprint; otherwise every audio \
+            file under the folder (found by content, not extension) is its own voice. For a trial list, its \
             files are used, grouped by the speakers.tsv next to it when there is one.
 
             Examples:

@@ -11,14 +11,16 @@ struct ReportCommand: ParsableCommand {
         commandName: "report",
         abstract: "Write a self-contained HTML evidence report comparing a clip with an enrolled artist.",
         discussion: """
-        The report states the question and the two propositions, the answer in one sentence (likelihood ratio,
-        verbal band, likeness percentile), the score distributions of same- and different-speaker trials with
-        the case marked, Tippett and DET plots, validation figures, method, parameters, hashes and limitations.
+        The report states the question and the two propositions, the answer in one sentence (likelihood ratio, \
+        verbal band, likeness percentile), the score distributions of same- and different-speaker trials with \
+        the case marked, Tippett and DET plots, validation figures, method, parameters, hashes and limitations. \
         It uses the shipped calibration and cohort unless others are given.
 
         Examples:
-          likeness report samples/suspect_ad.wav --artist alice-example --out report.html
-          likeness report clip.wav --artist alice --calibration lab.json --cohort actresses.json --out report.html
+          likeness report samples/suspect_ad.wav --artist alice-example \\
+              --out report.html
+          likeness report clip.wav --artist alice --calibration lab.json \\
+              --cohort actresses.json --out report.html
         """
     )
 

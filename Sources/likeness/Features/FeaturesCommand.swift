@@ -14,7 +14,7 @@ struct FeaturesCommand: ParsableCommand {
         Presets reproduce reference implementations exactly (dither 0):
         \(FeaturePreset.allCases.map { "  \($0.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \($0.summary)" }.joined(separator: "\n"))
 
-        The audio is decoded, mixed to mono and resampled to the preset's rate (16 kHz).
+        The audio is decoded, mixed to mono and resampled to the preset's rate (16 kHz). \
         Output is one row per frame, no header.
 
         Examples:

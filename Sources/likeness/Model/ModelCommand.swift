@@ -51,8 +51,8 @@ struct ModelCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Convert the resemblyzer 0.1.4 wheel's weights into a safetensors model file.",
             discussion: """
-            The wheel must match the SHA-256 pinned in the source (\(GE2EModelSource.wheelSHA256)).
-            The checkpoint is read by an allow-listed pickle reader: nothing in it is executed.
+            The wheel must match the SHA-256 pinned in the source (\(GE2EModelSource.wheelSHA256)). \
+            The checkpoint is read by an allow-listed pickle reader: nothing in it is executed. \
             scripts/setup.sh downloads the wheel with `pip download --no-deps resemblyzer==0.1.4` and runs this.
 
             Example:

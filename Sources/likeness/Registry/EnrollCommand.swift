@@ -9,15 +9,18 @@ struct EnrollCommand: ParsableCommand {
         commandName: "enroll",
         abstract: "Enrol an artist's voice from clips of their own speech.",
         discussion: """
-        Each clip is embedded; the registry stores its voiceprint, SHA-256, duration, sample rate and model id,
-        never the audio. A clip with less than \(Int(EnrollCommand.minimumSpeechSeconds)) s of speech after silence
-        trimming, or with heavy clipping, is rejected with the reason. Enrolment is all or nothing: if any clip is
-        rejected, nothing is stored (use --skip-rejected to enrol the others). A clip enrolled before (same
+        Each clip is embedded; the registry stores its voiceprint, SHA-256, duration, sample rate and model id, \
+        never the audio. A clip with less than \(Int(EnrollCommand.minimumSpeechSeconds)) s of speech after silence \
+        trimming, or with heavy clipping, is rejected with the reason. Enrolment is all or nothing: if any clip is \
+        rejected, nothing is stored (use --skip-rejected to enrol the others). A clip enrolled before (same \
         SHA-256) is skipped.
 
         Examples:
-          likeness enroll --artist "Alice Example" --consent "Recorded with consent, 2026-11-25" samples/alice_1.wav samples/alice_2.wav
-          likeness enroll --artist "Alice Example" --id alice --consent-file consent.txt take*.wav
+          likeness enroll --artist "Alice Example" \\
+              --consent "Recorded with consent, 2026-11-25" \\
+              samples/alice_1.wav samples/alice_2.wav
+          likeness enroll --artist "Alice Example" --id alice \\
+              --consent-file consent.txt take*.wav
         """
     )
 

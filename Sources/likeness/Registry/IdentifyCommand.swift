@@ -9,8 +9,8 @@ struct IdentifyCommand: ParsableCommand {
         commandName: "identify",
         abstract: "Rank all enrolled artists by how close their voice is to a clip.",
         discussion: """
-        Each artist is scored by the cosine between the clip's voiceprint and the artist's voiceprint (the
-        normalised mean of their enrolled clips): that is the ranking score. The best single enrolled clip's
+        Each artist is scored by the cosine between the clip's voiceprint and the artist's voiceprint (the \
+        normalised mean of their enrolled clips): that is the ranking score. The best single enrolled clip's \
         score is shown too.
 
         Examples:

@@ -23,7 +23,9 @@ struct ScanCommand: ParsableCommand {
 
         Hits: without a threshold, the best --top artists of each file; with --threshold (log10 LR, needs \
         --calibration) or --min-score (cosine), every artist over it. Files longer than --segment-over \
-        seconds are analysed in sliding windows (--window, --hop), streamed with bounded memory; windows \
+        seconds are streamed with bounded memory and cut into 1.6 s tiles (one GE2E partial each) every \
+        --hop seconds; a window (--window, two tiles by default) is scored on the mean of its tiles, so \
+        neighbouring windows share work. Windows \
         over the threshold (or --segment-min-score, default \(ScanOptions.defaultWindowMinScore) cosine) \
         are merged into segments with start and end times, and any artist with segments is a hit too.
 
@@ -83,10 +85,10 @@ struct ScanCommand: ParsableCommand {
     @Flag(help: "Print a JSON summary at the end (files, ok, errors, audio seconds, wall seconds, hits); needs --out.")
     var json = false
 
-    @Option(help: "Window length for long recordings, seconds.")
+    @Option(help: "Window length for long recordings, seconds (rounded to whole tiles: 1.6 s + a multiple of the hop).")
     var window = 3.0
 
-    @Option(help: "Hop between windows, seconds.")
+    @Option(help: "Hop between tiles and windows, seconds (at most 1.6, so no audio is skipped).")
     var hop = 1.5
 
     @Option(help: "Files longer than this many seconds get windows and segments; shorter ones are embedded whole (max 600).")
@@ -296,8 +298,8 @@ struct ScanCommand: ParsableCommand {
         var p: [String: String] = [
             "score": "cosine of the file's voiceprint with each artist's mean voiceprint",
             "artists searched": "\(artistsSearched)",
-            "window": "\(options.windowSeconds) s, hop \(options.hopSeconds) s, for files over \(options.segmentOverSeconds) s; windows with under \(options.windowMinimumSpeechSeconds) s of speech skipped",
-            "long-file voiceprint": "normalised mean of the GE2E partial embeddings of all windows",
+            "window": "\(options.windowSeconds) s (\(options.tilesPerWindow(partialSeconds: 1.6)) tiles of 1.6 s), hop \(options.hopSeconds) s, for files over \(options.segmentOverSeconds) s; windows with under \(options.windowMinimumSpeechSeconds) s of speech skipped",
+            "long-file voiceprint": "normalised mean of the GE2E partial embeddings of all tiles (each 1.6 s tile preprocessed on its own)",
         ]
         switch options.hitRule {
         case .top(let k): p["hits"] = "best \(k) artist(s) per file, plus artists with segments"

@@ -11,9 +11,9 @@ struct CompareCommand: ParsableCommand {
         commandName: "compare",
         abstract: "Compare two clips, or a clip against an enrolled artist, and score their voice similarity.",
         discussion: """
-        The score is the cosine similarity of the two voiceprints (-1..1; GE2E voiceprints give 0..1).
-        Against an artist, the clip is scored against the artist's voiceprint (the normalised mean of the
-        enrolled clips); the best single enrolled clip's score is reported too.
+        The score is the cosine similarity of the two voiceprints (-1..1; GE2E voiceprints give 0..1). \
+        Against an artist, the clip is scored against the artist's voiceprint (the normalised mean of the \
+        enrolled clips); the best single enrolled clip's score is reported too. \
         A raw score is not evidence by itself: a calibrated likelihood ratio needs --calibration.
 
         Examples:

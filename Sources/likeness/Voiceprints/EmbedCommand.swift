@@ -8,7 +8,7 @@ struct EmbedCommand: ParsableCommand {
         commandName: "embed",
         abstract: "Compute the voiceprint (speaker embedding) of each audio file.",
         discussion: """
-        The GE2E front end normalises volume to -30 dBFS (increase only), trims long silences with a
+        The GE2E front end normalises volume to -30 dBFS (increase only), trims long silences with a \
         voice-activity detector, cuts 1.6 s partial windows (1.3 per second) and averages their embeddings.
 
         Examples:
