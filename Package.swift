@@ -41,8 +41,10 @@ let package = Package(
         ]),
         .target(name: "LikenessFeatures", dependencies: ["CFFTW"]),
         .target(name: "LikenessVAD", dependencies: []),
+        // The LSTM cell's element-wise loop, built for AVX-512/AVX2/baseline and picked at load time.
+        .target(name: "CLikenessKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "LikenessVoiceprint", dependencies: [
-            "LikenessAudio", "LikenessFeatures", "LikenessVAD", "COpenBLAS",
+            "LikenessAudio", "LikenessFeatures", "LikenessVAD", "COpenBLAS", "CLikenessKernels",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),

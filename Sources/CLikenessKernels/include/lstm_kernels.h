@@ -1,0 +1,11 @@
+#ifndef LIKENESS_LSTM_KERNELS_H
+#define LIKENESS_LSTM_KERNELS_H
+
+/// One LSTM cell step for `batch` rows (PyTorch gate order i, f, g, o), the bias added here:
+///   c = sigmoid(f) * c + sigmoid(i) * tanh(g),  h = sigmoid(o) * tanh(c).
+/// gates: batch x 4*hidden pre-activations; cell: batch x hidden, updated in place;
+/// h is written to out + b*out_stride and, when copy is not NULL, to copy + b*copy_stride.
+void likeness_lstm_step(const float *gates, const float *bias, float *cell, long batch, long hidden,
+                        float *out, long out_stride, float *copy, long copy_stride);
+
+#endif
