@@ -140,10 +140,10 @@ def bench_embed():
     bench = bin_path("likeness-bench")
     out, cpu_s, rss_s = measured([bench, "embed", str(wav)], ONE_THREAD)
     ours = json.loads(out)
-    out, cpu_p, rss_p = measured([PY, str(ANCHOR), "resemblyzer-embed", str(wav), "1"], ONE_THREAD)
+    out, cpu_p, rss_p = measured([PY, str(ANCHOR), "resemblyzer-embed", str(wav), "3"], ONE_THREAD)
     theirs = json.loads(out)
     text = header("End-to-end embedding (decode + VAD + mel + LSTM)", "bash benchmarks/run.sh embed")
-    text += (f"Input: 10 minutes of speech ({source}). One thread each (OpenBLAS / torch set to 1).\n"
+    text += (f"Input: 10 minutes of speech ({source}). One thread each (OpenBLAS / torch set to 1); best of 3 runs.\n"
              "Operation CPU time measured in-process; whole-process CPU and peak RSS measured by wait4 on the child\n"
              "(Resemblyzer's process includes importing torch and librosa).\n\n"
              "| | likeness (Swift) | Resemblyzer 0.1.4 (Python, torch CPU) | ratio |\n|---|---|---|---|\n")

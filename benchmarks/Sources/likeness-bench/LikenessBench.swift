@@ -179,7 +179,7 @@ struct LikenessBench: ParsableCommand {
             let embedder = try GE2EVoiceprinter(modelURL: url)
             var speech = 0.0, partials = 0
             // End to end, as a user runs it: decode + volume normalisation + VAD + mel + LSTM.
-            let s = try best(repeats: 1) {
+            let s = try best(repeats: 3) {
                 let audio = try AudioDecoder.decode(path: file, options: AudioDecodeOptions(targetSampleRate: 16000))
                 let voiceprint = try embedder.embed(samples16k: audio.samples, preprocess: true)
                 speech = voiceprint.speechSeconds
