@@ -55,3 +55,51 @@ void likeness_lstm_step(const float *gates, const float *bias, float *cell, long
         if (copy) memcpy(copy + b * copy_stride, h, (size_t)n * sizeof(float));
     }
 }
+
+// Small-batch matrix product for the LSTM steps of short clips (a 10 s clip has about 12 windows).
+// OpenBLAS copies ("packs") the whole 2 MB weight matrix on every call, which for a dozen rows costs as
+// much as the arithmetic; the weights here are already stored k x n, so each step streams them once per
+// block of 4 rows straight into 16 accumulators (4 rows x 64 columns) and packs nothing.
+typedef float v16 __attribute__((vector_size(64), aligned(4)));
+
+// Four rows against all n columns: 16 accumulators (4 rows x 64 columns) per column block.
+static inline __attribute__((always_inline))
+void rows4(const float *x0, const float *x1, const float *x2, const float *x3, long k, const float *wt, long n,
+           float *o0, float *o1, float *o2, float *o3) {
+    for (long c = 0; c < n; c += 64) {
+        v16 a00 = {0}, a01 = {0}, a02 = {0}, a03 = {0}, a10 = {0}, a11 = {0}, a12 = {0}, a13 = {0};
+        v16 a20 = {0}, a21 = {0}, a22 = {0}, a23 = {0}, a30 = {0}, a31 = {0}, a32 = {0}, a33 = {0};
+        const float *w = wt + c;
+        for (long i = 0; i < k; i++, w += n) {
+            v16 w0, w1, w2, w3;
+            memcpy(&w0, w, 64); memcpy(&w1, w + 16, 64); memcpy(&w2, w + 32, 64); memcpy(&w3, w + 48, 64);
+            v16 s0 = (v16){0} + x0[i], s1 = (v16){0} + x1[i], s2 = (v16){0} + x2[i], s3 = (v16){0} + x3[i];
+            a00 += s0 * w0; a01 += s0 * w1; a02 += s0 * w2; a03 += s0 * w3;
+            a10 += s1 * w0; a11 += s1 * w1; a12 += s1 * w2; a13 += s1 * w3;
+            a20 += s2 * w0; a21 += s2 * w1; a22 += s2 * w2; a23 += s2 * w3;
+            a30 += s3 * w0; a31 += s3 * w1; a32 += s3 * w2; a33 += s3 * w3;
+        }
+        memcpy(o0 + c, &a00, 64); memcpy(o0 + c + 16, &a01, 64); memcpy(o0 + c + 32, &a02, 64); memcpy(o0 + c + 48, &a03, 64);
+        memcpy(o1 + c, &a10, 64); memcpy(o1 + c + 16, &a11, 64); memcpy(o1 + c + 32, &a12, 64); memcpy(o1 + c + 48, &a13, 64);
+        memcpy(o2 + c, &a20, 64); memcpy(o2 + c + 16, &a21, 64); memcpy(o2 + c + 32, &a22, 64); memcpy(o2 + c + 48, &a23, 64);
+        memcpy(o3 + c, &a30, 64); memcpy(o3 + c + 16, &a31, 64); memcpy(o3 + c + 32, &a32, 64); memcpy(o3 + c + 48, &a33, 64);
+    }
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void likeness_sgemm_small(const float *x, long m, long k, long ldx, const float *wt, long n, float *out) {
+    for (long b = 0; b < m; b += 4) {
+        // A last block of 1-3 rows still runs as four (streaming the weights costs the same): the missing
+        // rows read zeros and write to a scratch row.
+        float zeros[k], sink[n];
+        memset(zeros, 0, sizeof zeros);
+        const float *xr[4];
+        float *orow[4];
+        for (int r = 0; r < 4; r++) {
+            int real = b + r < m;
+            xr[r] = real ? x + (b + r) * ldx : zeros;
+            orow[r] = real ? out + (b + r) * n : sink;
+        }
+        rows4(xr[0], xr[1], xr[2], xr[3], k, wt, n, orow[0], orow[1], orow[2], orow[3]);
+    }
+}

@@ -127,6 +127,22 @@ import Testing
         #expect(maxAbsDifference(together, oneByOne) < 1e-6)
     }
 
+    /// Small batches take the packing-free kernel (`likeness_sgemm_small`, including a last block of 1-3 rows),
+    /// large ones OpenBLAS: both must give the same embeddings up to float rounding.
+    @Test func smallBatchKernelAgreesWithBLAS() throws {
+        guard TestPaths.hasModel else {
+            print(TestPaths.skipNote("model file"))
+            return
+        }
+        let frames = 20, count = GE2EEncoder.smallBatch + 3
+        let windows = (0..<(count * frames * 40)).map { Float(1 + sin(Double($0) * 0.007)) * 1e-3 }
+        let blas = try GE2EEncoder(modelURL: TestPaths.model, maxBatch: count).embed(windows: windows, count: count, frames: frames)
+        let small = try GE2EEncoder(modelURL: TestPaths.model, maxBatch: 7).embed(windows: windows, count: count, frames: frames)
+        #expect(blas.count == count && small.count == count)
+        let difference = maxAbsDifference(blas, small)
+        #expect(difference < 1e-5, "max |Δ| \(difference)")
+    }
+
     @Test func tooLittleSpeechIsATypedError() throws {
         guard TestPaths.hasModel else {
             print(TestPaths.skipNote("model file"))

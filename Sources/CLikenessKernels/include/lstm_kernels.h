@@ -8,4 +8,8 @@
 void likeness_lstm_step(const float *gates, const float *bias, float *cell, long batch, long hidden,
                         float *out, long out_stride, float *copy, long copy_stride);
 
+/// out[m x n] = x[m x k] (row stride ldx) * wt[k x n] (row-major, k rows of n), for small m, where BLAS
+/// spends most of its time packing wt. n must be a multiple of 64.
+void likeness_sgemm_small(const float *x, long m, long k, long ldx, const float *wt, long n, float *out);
+
 #endif

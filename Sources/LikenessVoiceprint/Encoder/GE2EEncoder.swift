@@ -20,6 +20,10 @@ public final class GE2EEncoder: Sendable {
     public static let embeddingSize = 256
     public static let layerCount = 3
 
+    /// Below this many windows the step product runs in `likeness_sgemm_small`, which reads the weights in
+    /// place; OpenBLAS copies all 2 MB of them on every call, which dominates for a short clip's dozen windows.
+    static let smallBatch = 48
+
     public let modelID: String
     /// Windows per forward pass. OpenBLAS packs the weights on every sgemm call, so more rows amortise that
     /// (10 min of speech: 256 → 512 saved 3 %). Scratch is ≈ batch × 20 KiB. Default 512.
@@ -114,9 +118,13 @@ public final class GE2EEncoder: Sendable {
                 let layer = weights.layers[l], width = widths[l], own = scratch.stacked[l]
                 layer.stackedWeights.withUnsafeBufferPointer { w in
                     // G = [x_t | h_{t-1}] · [W_ih | W_hh]ᵀ; the bias is added in the cell.
-                    BLAS.sgemm(.none, .transpose, m: batch, n: 4 * hidden, k: width,
-                               a: own, lda: width, b: w.baseAddress!, ldb: width,
-                               beta: 0, c: scratch.gates, ldc: 4 * hidden)
+                    if batch < Self.smallBatch {
+                        likeness_sgemm_small(own, batch, width, width, w.baseAddress!, 4 * hidden, scratch.gates)
+                    } else {
+                        BLAS.sgemm(.none, .none, m: batch, n: 4 * hidden, k: width,
+                                   a: own, lda: width, b: w.baseAddress!, ldb: 4 * hidden,
+                                   beta: 0, c: scratch.gates, ldc: 4 * hidden)
+                    }
                 }
                 // h_t goes to this layer's h columns (next step) and to the next layer's x columns (this step).
                 let isTop = l + 1 == Self.layerCount

@@ -5,8 +5,8 @@ struct GE2EWeights: Sendable {
         /// `bias_ih + bias_hh`, `[4·hidden]`.
         var bias: [Float]
         var inputSize: Int
-        /// `[W_ih | W_hh]`, `[4·hidden × (inputSize + hidden)]`, gate blocks in PyTorch order (input, forget,
-        /// cell, output): one sgemm per step on `[x_t | h_{t-1}]`.
+        /// `[W_ih | W_hh]ᵀ`, `[(inputSize + hidden) × 4·hidden]`, gate blocks in PyTorch order (input, forget,
+        /// cell, output): one matrix product per step, `[x_t | h_{t-1}] · stackedWeights`.
         var stackedWeights: [Float]
     }
 
@@ -36,11 +36,12 @@ struct GE2EWeights: Sendable {
         layers = (0..<GE2EEncoder.layerCount).map { l in
             let input = t["lstm.weight_ih_l\(l)"]!, recurrent = t["lstm.weight_hh_l\(l)"]!
             let inputSize = input.shape[1], hidden = recurrent.shape[1]
-            var stacked: [Float] = []
-            stacked.reserveCapacity(input.shape[0] * (inputSize + hidden))
-            for row in 0..<input.shape[0] {
-                stacked += input.values[(row * inputSize)..<((row + 1) * inputSize)]
-                stacked += recurrent.values[(row * hidden)..<((row + 1) * hidden)]
+            // Transposed, [(inputSize + hidden) × 4·hidden]: row r holds every gate's weight for input r.
+            let gates = input.shape[0], width = inputSize + hidden
+            var stacked = [Float](repeating: 0, count: gates * width)
+            for gate in 0..<gates {
+                for r in 0..<inputSize { stacked[r * gates + gate] = input.values[gate * inputSize + r] }
+                for r in 0..<hidden { stacked[(inputSize + r) * gates + gate] = recurrent.values[gate * hidden + r] }
             }
             return LSTMLayer(
                 bias: zip(t["lstm.bias_ih_l\(l)"]!.values, t["lstm.bias_hh_l\(l)"]!.values).map { $0 + $1 },
