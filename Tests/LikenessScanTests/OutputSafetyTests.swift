@@ -150,6 +150,12 @@ struct ResumeSettingsTests {
         ])
         #expect(plain.differences(from: filtered).contains("calibration scale 2.5 offset -1 (this run: none)"))
         #expect(plain.differences(from: filtered).contains("--artist artist-0,artist-2 (this run: (all enrolled))"))
+
+        // Rows of an older analysis method are not appended to silently.
+        #expect(plain.analysis == ScanSettings.currentAnalysis)
+        var older = plain
+        older.analysis = "windows embedded one by one (v0)"
+        #expect(plain.differences(from: older) == ["analysis windows embedded one by one (v0) (this run: \(ScanSettings.currentAnalysis))"])
     }
 
     @Test("checkSettings: same settings pass, others are refused in one line naming them, unrecorded ones too")

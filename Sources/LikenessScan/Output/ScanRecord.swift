@@ -142,10 +142,17 @@ public struct ScanSettings: Codable, Sendable, Equatable {
     public var calibration: String?
     /// The reference cohort's name and size; nil without a cohort.
     public var cohort: String?
+    /// How files are analysed (`ScanSettings.currentAnalysis` when written): a new method in a later version
+    /// must not be appended to rows of the old one. Nil in rows that did not record it.
+    public var analysis: String?
+
+    /// The analysis method of this version. Change it whenever the numbers a scan writes would change.
+    public static let currentAnalysis =
+        "GE2E; files up to --segment-over embedded whole as compare does; longer ones in 1.6 s tiles (v1)"
 
     public init(hits: String, segments: String, window: Double, hop: Double, segmentOver: Double,
                 windowMinSpeech: Double, segmentGap: Double, maxDuration: Double, preprocess: Bool,
-                artists: [String]?, calibration: String?, cohort: String?) {
+                artists: [String]?, calibration: String?, cohort: String?, analysis: String? = currentAnalysis) {
         self.hits = hits
         self.segments = segments
         self.window = window
@@ -158,6 +165,7 @@ public struct ScanSettings: Codable, Sendable, Equatable {
         self.artists = artists
         self.calibration = calibration
         self.cohort = cohort
+        self.analysis = analysis
     }
 
     /// The settings of a scan with `options` and `scorer`. The artist filter is the scorer's artists when
@@ -189,10 +197,11 @@ public struct ScanSettings: Codable, Sendable, Equatable {
             return text
         }
         cohort = scorer.cohort.map { "\($0.name) (\($0.voices.count) voices)" }
+        analysis = Self.currentAnalysis
     }
 
     enum CodingKeys: String, CodingKey {
-        case hits, segments, window, hop, preprocess, artists, calibration, cohort
+        case hits, segments, window, hop, preprocess, artists, calibration, cohort, analysis
         case segmentOver = "segment_over"
         case windowMinSpeech = "window_min_speech"
         case segmentGap = "segment_gap"
@@ -220,6 +229,7 @@ public struct ScanSettings: Codable, Sendable, Equatable {
         check("--artist", earlier.artists?.joined(separator: ",") ?? "(all enrolled)", artists?.joined(separator: ",") ?? "(all enrolled)")
         check("calibration", earlier.calibration ?? "none", calibration ?? "none")
         check("cohort", earlier.cohort ?? "none", cohort ?? "none")
+        check("analysis", earlier.analysis ?? "(not recorded)", analysis ?? "(not recorded)")
         return out
     }
 
