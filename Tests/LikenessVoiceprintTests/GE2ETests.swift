@@ -36,6 +36,41 @@ import Testing
     }
 }
 
+/// Preprocessing a piece of a longer recording (the scan's tiles): gain from the piece, VAD over its surroundings.
+@Suite struct PiecePreprocessingTests {
+    static let sentence = "The quick brown fox jumps over the lazy dog while the farmer watches from the gate."
+
+    @Test func withoutSurroundingsItIsPlainPreprocessing() throws {
+        guard TestPaths.hasModel else { print(TestPaths.skipNote("model file")); return }
+        let printer = try GE2EVoiceprinter(modelURL: TestPaths.model)
+        guard let spoken = try synthesize(Self.sentence, voice: "en-us") else { return }
+        let piece = Array(spoken[0..<min(spoken.count, 25600)])
+        let plain = printer.preprocess(piece)
+        #expect(!plain.isEmpty)
+        #expect(printer.preprocess(piece, within: piece, at: 0) == plain)
+    }
+
+    @Test func surroundingsDecideTheEdgesNotTheGain() throws {
+        guard TestPaths.hasModel else { print(TestPaths.skipNote("model file")); return }
+        let printer = try GE2EVoiceprinter(modelURL: TestPaths.model)
+        // Real (synthetic) speech: espeak-ng, so the VAD finds voice; skipped without espeak-ng/sox.
+        guard let spoken = try synthesize(Self.sentence, voice: "en-us") else { return }
+        let long = spoken + spoken
+        let offset = 480 * 50 // 1.5 s, a whole number of 30 ms VAD windows
+        let piece = Array(long[offset..<(offset + 25600)])
+        let alone = printer.preprocess(piece)
+        let inContext = printer.preprocess(piece, within: long, at: offset)
+        // Kept samples come from the piece, scaled by the piece's own gain, in whole VAD windows.
+        let gain = GE2EVoiceprinter.volumeGain(piece, targetDBFS: -30)
+        #expect(inContext.count % 480 == 0 && inContext.count <= piece.count)
+        let pieceSet = Set(piece.map { $0 * gain })
+        #expect(inContext.allSatisfy { pieceSet.contains($0) })
+        // With real neighbours the smoothed mask is not pulled down at the edges: never less speech.
+        #expect(!inContext.isEmpty, "the bursts are voiced: some speech is kept")
+        #expect(inContext.count >= alone.count)
+    }
+}
+
 @Suite struct VolumeNormalisationTests {
     @Test func raisesQuietAudioToTarget() {
         let quiet = (0..<16000).map { Float(0.001 * sin(Double($0) * 0.05)) }

@@ -271,7 +271,7 @@ public enum ScanFileError: Error, Sendable, CustomStringConvertible {
 ///
 /// The recording is cut into tiles of one GE2E partial (1.6 s) starting every hop. Each tile is
 /// preprocessed on its own (volume normalisation, silence trimming, zero padding as Resemblyzer pads its
-/// last partial) and, when at least `minCoverage` of it is speech, becomes one partial. A window is `n`
+/// last partial) and, with at least `ScanOptions.tileMinimumSpeechSeconds` of speech, becomes one partial. A window is `n`
 /// consecutive tiles (`ScanOptions.tilesPerWindow`, 2 for 3 s at hop 1.5 s: 3.1 s of audio), and its
 /// embedding is the normalised mean of its tiles' partials. Neighbouring windows share tiles, so each
 /// partial is computed once: about 0.67 partials per second of audio at hop 1.5 s, where embedding every
@@ -316,22 +316,27 @@ final class WindowEngine {
         tiles = WindowSchedule(length: partialFrames * GE2EVoiceprinter.samplesPerFrame,
                                hop: Int((o.hopSeconds * Double(FileScanner.sampleRate)).rounded()))
         tilesPerWindow = o.tilesPerWindow(partialSeconds: Double(partialFrames) / 100)
-        minimumTileSpeech = printer.minCoverage * Double(partialFrames) / 100
+        minimumTileSpeech = o.tileMinimumSpeechSeconds
         merger = SegmentMerger(maxGap: o.segmentGapSeconds)
         rule = o.effectiveWindowRule
     }
 
     func feed(_ block: [Float]) throws {
         ring.append(block)
+        // A tile is analysed once its right-hand VAD context has arrived too.
+        while regular < tiles.completeWindows(in: max(0, ring.end - Self.vadContext)) {
+            try analyse(tiles.window(regular))
+            regular += 1
+        }
+        // Keep one tile's worth and its left context: the next regular tile and a possible tail tile lie within.
+        ring.discard(before: min(tiles.window(regular).lowerBound, ring.end - tiles.length) - Self.vadContext)
+    }
+
+    func finish() throws {
         while regular < tiles.completeWindows(in: ring.end) {
             try analyse(tiles.window(regular))
             regular += 1
         }
-        // Keep one tile's worth: the next regular tile and a possible tail tile lie within it.
-        ring.discard(before: min(tiles.window(regular).lowerBound, ring.end - tiles.length))
-    }
-
-    func finish() throws {
         if let tail = tiles.tailWindow(total: ring.end, regular: regular) { try analyse(tail) }
         flush()
         drain(keeping: 0)
@@ -348,11 +353,23 @@ final class WindowEngine {
     /// Speech summed over tiles, less the overlap of neighbouring tiles (hop < 1.6 s).
     var estimatedSpeechSeconds: Double { speechSum * Double(min(tiles.hop, tiles.length)) / Double(tiles.length) }
 
+    /// Audio on each side of a tile that the VAD sees (10 windows of 30 ms): its smoothing and dilation look
+    /// about 0.2 s around each window, and a tile trimmed on its own lost speech at both edges.
+    static let vadContext = 10 * 480
+
     private func analyse(_ range: Range<Int>) throws {
         let samples = ring.samples(range)
         let printer = scanner.voiceprinter
         let rate = Double(FileScanner.sampleRate)
-        var wav = scanner.options.preprocess ? printer.preprocess(samples, extraCapacity: tiles.length + 160) : samples
+        var wav = samples
+        if scanner.options.preprocess {
+            // Left context in whole VAD windows (the mask must line up with the tile).
+            let window = printer.options.silenceTrim.samplesPerWindow
+            let left = min(Self.vadContext, (range.lowerBound - ring.origin) / window * window)
+            let around = (range.lowerBound - left)..<min(ring.end, range.upperBound + Self.vadContext)
+            wav = printer.preprocess(samples, within: ring.samples(around), at: range.lowerBound - around.lowerBound,
+                                     extraCapacity: tiles.length + 160)
+        }
         let speech = Double(wav.count) / rate
         var tile = Tile(start: Double(range.lowerBound) / rate, end: Double(range.upperBound) / rate, speech: speech,
                         partial: nil)

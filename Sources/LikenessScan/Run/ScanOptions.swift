@@ -28,10 +28,15 @@ public struct ScanOptions: Sendable, Equatable {
     /// Cosine above which a window is marked when no threshold is given. Measured with
     /// `benchmarks/segment_threshold.py` (LibriSpeech: 40 speakers enrolled from one half-utterance each; a
     /// 135 s recording of the other halves of 12 of them and 6 strangers; 81 s of enrolled speech): at 0.78
-    /// the segments covered 66.2 s of it with 26.5 s of false segments summed over all 40 artists; 0.76 gave
-    /// 70.9 s and 41.5 s, 0.80 61.8 s and 20.3 s. (Windows embedded on their own, before the shared tiles,
-    /// covered 70.6 s with 26.9 s false at 0.80: the tiles trade some coverage for 2.6x the speed.)
+    /// the segments covered 67.8 s of it with 27.9 s of false segments summed over all 40 artists; 0.80 gave
+    /// 63.3 s and 20.3 s, 0.82 62.9 s and 14.6 s. (Windows embedded one by one, before the shared tiles,
+    /// gave 70.6 s and 26.9 s at 0.80, at 2.6x the cost.)
     public static let defaultWindowMinScore = 0.78
+    /// A tile (1.6 s) with less speech than this after trimming gives no partial: Resemblyzer's rule for its
+    /// last partial (75 % coverage). Lower keeps more tiles at the edges of speech, for better segments at
+    /// a cost: at 0.8 s the benchmark above covered 68.8 s with 16.2 s false at 0.82, but a one-hour
+    /// recording took 12.3 s instead of 10.4 s on one core. Default 1.2.
+    public var tileMinimumSpeechSeconds = 1.2
     /// Analysis window for long recordings, seconds (default 3; at least 1.6, one GE2E partial). A window is
     /// made of `tilesPerWindow` consecutive 1.6 s tiles (one partial each) starting every hop, so it spans
     /// (tiles − 1) · hop + 1.6 s: 3.1 s for the defaults.
@@ -85,6 +90,9 @@ public struct ScanOptions: Sendable, Equatable {
         }
         guard segmentOverSeconds.isFinite, segmentOverSeconds >= windowSeconds, segmentOverSeconds <= 600 else {
             throw fail("--segment-over must be between the window length and 600 s")
+        }
+        guard tileMinimumSpeechSeconds > 0, tileMinimumSpeechSeconds <= 1.6 else {
+            throw fail("the tile speech minimum must be in (0, 1.6] s")
         }
         guard windowMinimumSpeechSeconds >= 0, windowMinimumSpeechSeconds <= windowSeconds else {
             throw fail("the window speech minimum must be between 0 and the window length")
