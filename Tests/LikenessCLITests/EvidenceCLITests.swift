@@ -15,16 +15,22 @@ struct EvidenceCLITests {
     alice_1.wav\tsuspect_ad.wav\ttarget
     """
 
-    @Test("calibrate writes a calibration that eval applies (actual Cllr and actDCF) and compare turns into an LR")
-    func calibrateEvalCompare() throws {
+    /// `trials` written as `name` in a fresh folder, with the samples linked next to it (trial paths are
+    /// relative to the list's folder).
+    static func trialList(named name: String) throws -> (folder: URL, list: URL) {
         let dir = try CLI.temporaryDirectory()
-        let list = dir.appendingPathComponent("trials.tsv")
-        try Self.trials.write(to: list, atomically: true, encoding: .utf8)
-        // The trial paths are relative to the list's folder: link the samples next to it.
+        let list = dir.appendingPathComponent(name)
+        try trials.write(to: list, atomically: true, encoding: .utf8)
         for name in ["alice_1.wav", "alice_2.wav", "bob_1.wav", "bob_2.wav", "suspect_ad.wav", "other_voice.wav"] {
             try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent(name).path,
                                                        withDestinationPath: CLI.sample(name))
         }
+        return (dir, list)
+    }
+
+    @Test("calibrate writes a calibration that eval applies (actual Cllr and actDCF) and compare turns into an LR")
+    func calibrateEvalCompare() throws {
+        let (dir, list) = try Self.trialList(named: "trials.tsv")
         let cal = dir.appendingPathComponent("cal.json")
         let fit = try CLI.run(["calibrate", list.path, "--out", cal.path, "--validate", list.path])
         #expect(fit.status == 0, "\(fit.stderr)")
@@ -92,14 +98,8 @@ struct EvidenceCLITests {
 
     @Test("eval --report writes one self-contained validation page: metrics, Tippett and DET plots, escaped names")
     func evalReport() throws {
-        let dir = try CLI.temporaryDirectory()
         // A list name with markup: it appears on the page and must come out escaped.
-        let list = dir.appendingPathComponent("<trials & list>.tsv")
-        try Self.trials.write(to: list, atomically: true, encoding: .utf8)
-        for name in ["alice_1.wav", "alice_2.wav", "bob_1.wav", "bob_2.wav", "suspect_ad.wav", "other_voice.wav"] {
-            try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent(name).path,
-                                                       withDestinationPath: CLI.sample(name))
-        }
+        let (dir, list) = try Self.trialList(named: "<trials & list>.tsv")
         let html = dir.appendingPathComponent("validation.html")
         let run = try CLI.run(["eval", list.path, "--calibration", "default", "--report", html.path, "--json"])
         #expect(run.status == 0, "\(run.stderr)")
