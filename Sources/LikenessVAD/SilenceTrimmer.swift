@@ -82,12 +82,24 @@ public struct SilenceTrimmer: Sendable {
     /// `extraCapacity` reserves room for samples the caller appends (e.g. zero padding) without a reallocation,
     /// which would briefly hold two copies of a long recording.
     public func trim(_ wav: [Float], gain: Float = 1, extraCapacity: Int = 0) -> [Float] {
+        trim(wav, within: wav, at: 0, gain: gain, extraCapacity: extraCapacity)
+    }
+
+    /// `trim` for a piece of a longer recording: the speech mask is computed over `surrounding`, which holds
+    /// `piece` at `offset` (a multiple of the window), so the smoothing and dilation at the piece's edges see
+    /// its real neighbours rather than zeros. Only whole windows of `piece` are kept, scaled by `gain`.
+    public func trim(_ piece: [Float], within surrounding: [Float], at offset: Int, gain: Float = 1,
+                     extraCapacity: Int = 0) -> [Float] {
         let window = options.samplesPerWindow
-        let mask = speechMask(wav, gain: gain)
+        precondition(offset >= 0 && offset % window == 0 && offset + piece.count <= surrounding.count,
+                     "SilenceTrimmer: the piece must lie in the surrounding audio at a window boundary")
+        let mask = speechMask(surrounding, gain: gain)
+        let first = offset / window
+        let keep = (0..<(piece.count / window)).filter { first + $0 < mask.count && mask[first + $0] }
         var kept: [Float] = []
-        kept.reserveCapacity(mask.lazy.filter { $0 }.count * window + max(0, extraCapacity))
-        for (index, keep) in mask.enumerated() where keep {
-            kept.append(contentsOf: wav[(index * window)..<((index + 1) * window)].lazy.map { $0 * gain })
+        kept.reserveCapacity(keep.count * window + max(0, extraCapacity))
+        for index in keep {
+            kept.append(contentsOf: piece[(index * window)..<((index + 1) * window)].lazy.map { $0 * gain })
         }
         return kept
     }

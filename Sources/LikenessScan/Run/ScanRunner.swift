@@ -137,7 +137,7 @@ public enum ScanRunner {
     /// Declared audio length of each item (nil: unknown, or not openable as audio).
     static func probeDurations(_ items: [ScanItem], workers: Int) -> [Double?] {
         let results = Slots<Double?>(count: items.count, initial: nil)
-        let next = Counter()
+        let next = WorkCounter()
         DispatchQueue.concurrentPerform(iterations: max(1, min(workers, items.count))) { _ in
             while let i = next.take(below: items.count) {
                 guard items[i].problem == nil else { continue }
@@ -266,11 +266,14 @@ private final class ActiveCount: @unchecked Sendable {
     }
 }
 
-/// Hands out indices 0..<n to worker threads.
-private final class Counter: @unchecked Sendable {
+/// Hands out indices 0..<n to worker threads (also used by the CLI's parallel clip embedding).
+public final class WorkCounter: @unchecked Sendable {
     private var value = 0
     private let lock = NSLock()
-    func take(below n: Int) -> Int? {
+
+    public init() {}
+
+    public func take(below n: Int) -> Int? {
         lock.lock(); defer { lock.unlock() }
         guard value < n else { return nil }
         defer { value += 1 }

@@ -44,19 +44,8 @@ public struct GE2EVoiceprinter: SpeakerEmbedder {
     /// past its edges and cut real speech there.
     public func preprocess(_ piece: [Float], within surrounding: [Float], at offset: Int,
                            extraCapacity: Int = 0) -> [Float] {
-        let window = trimmer.options.samplesPerWindow
-        precondition(offset >= 0 && offset % window == 0 && offset + piece.count <= surrounding.count,
-                     "preprocess(within:): the piece must lie in the surrounding audio at a VAD window boundary")
-        let gain = Self.volumeGain(piece, targetDBFS: options.audioNormTargetDBFS)
-        let mask = trimmer.speechMask(surrounding, gain: gain)
-        let first = offset / window, count = piece.count / window
-        let keep = (0..<count).filter { first + $0 < mask.count && mask[first + $0] }
-        var kept: [Float] = []
-        kept.reserveCapacity(keep.count * window + max(0, extraCapacity))
-        for index in keep {
-            kept.append(contentsOf: piece[(index * window)..<((index + 1) * window)].lazy.map { $0 * gain })
-        }
-        return kept
+        trimmer.trim(piece, within: surrounding, at: offset,
+                     gain: Self.volumeGain(piece, targetDBFS: options.audioNormTargetDBFS), extraCapacity: extraCapacity)
     }
 
     /// Resemblyzer's `normalize_volume(wav, target, increase_only=True)`: the level is the RMS of

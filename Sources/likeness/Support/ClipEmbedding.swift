@@ -1,5 +1,6 @@
 import Foundation
 import LikenessAudio
+import LikenessScan
 import LikenessVoiceprint
 
 /// One clip followed from file to voiceprint: decode (any format, mono, 16 kHz) -> hash -> embed.
@@ -58,7 +59,7 @@ enum ClipEmbedding {
         BLAS.setSingleThreaded()
         let results = ResultBox(count: paths.count)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, paths.count))
-        let next = Counter()
+        let next = WorkCounter()
         DispatchQueue.concurrentPerform(iterations: workers) { _ in
             while let i = next.take(below: paths.count) {
                 let r = Result { try embed(path: paths[i], embedder: embedder, preprocess: preprocess) }
@@ -67,18 +68,6 @@ enum ClipEmbedding {
             }
         }
         return results.values
-    }
-}
-
-/// Hands out indices 0..<n to worker threads.
-private final class Counter: @unchecked Sendable {
-    private var value = 0
-    private let lock = NSLock()
-    func take(below n: Int) -> Int? {
-        lock.lock(); defer { lock.unlock() }
-        guard value < n else { return nil }
-        defer { value += 1 }
-        return value
     }
 }
 
