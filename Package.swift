@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "LikenessAudioTests", dependencies: ["LikenessAudio"]),
         .testTarget(name: "LikenessFeaturesTests", dependencies: ["LikenessFeatures", "LikenessAudio"]),
         .testTarget(name: "LikenessVADTests", dependencies: ["LikenessVAD", "LikenessAudio"]),
-        .testTarget(name: "LikenessVoiceprintTests", dependencies: ["LikenessVoiceprint"]),
+        .testTarget(name: "LikenessVoiceprintTests", dependencies: ["LikenessVoiceprint", "CLikenessKernels"]),
         .testTarget(name: "LikenessScoringTests", dependencies: ["LikenessScoring"]),
         .testTarget(name: "LikenessRegistryTests", dependencies: ["LikenessRegistry"]),
         .testTarget(name: "LikenessReportTests", dependencies: ["LikenessReport"]),

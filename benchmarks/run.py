@@ -140,27 +140,35 @@ def bench_embed():
     bench = bin_path("likeness-bench")
     out, cpu_s, rss_s = measured([bench, "embed", str(wav)], ONE_THREAD)
     ours = json.loads(out)
+    out, cpu_8, rss_8 = measured([bench, "embed", str(wav), "--precision", "int8"], ONE_THREAD)
+    fast = json.loads(out)
     out, cpu_p, rss_p = measured([PY, str(ANCHOR), "resemblyzer-embed", str(wav), "3"], ONE_THREAD)
     theirs = json.loads(out)
     text = header("End-to-end embedding (decode + VAD + mel + LSTM)", "bash benchmarks/run.sh embed")
     text += (f"Input: 10 minutes of speech ({source}). One thread each (OpenBLAS / torch set to 1); best of 3 runs.\n"
              "Operation CPU time measured in-process; whole-process CPU and peak RSS measured by wait4 on the child\n"
-             "(Resemblyzer's process includes importing torch and librosa).\n\n"
-             "| | likeness (Swift) | Resemblyzer 0.1.4 (Python, torch CPU) | ratio |\n|---|---|---|---|\n")
-    text += (f"| embed CPU seconds | {ours['cpu_seconds']:.2f} | {theirs['cpu_seconds']:.2f} | "
-             f"{theirs['cpu_seconds'] / ours['cpu_seconds']:.2f} (Resemblyzer CPU / likeness CPU) |\n")
-    text += (f"| x-real-time | {audio_s / ours['cpu_seconds']:,.0f}x | {audio_s / theirs['cpu_seconds']:,.0f}x | |\n")
-    text += f"| whole process CPU seconds | {cpu_s:.2f} | {cpu_p:.2f} | {cpu_p / cpu_s:.1f}x |\n"
-    text += f"| peak RSS | {rss_s:.0f} MiB | {rss_p:.0f} MiB | {rss_p / rss_s:.1f}x less |\n"
+             "(Resemblyzer's process includes importing torch and librosa). float32 is the default and reproduces\n"
+             "Resemblyzer; int8 is `--precision int8` (8-bit LSTM products on AVX-512 VNNI"
+             f"{'' if fast.get('vnni', True) else ' -- NOT available on this CPU: portable loop'}; accuracy in the eval section).\n\n"
+             "| | likeness float32 | likeness int8 | Resemblyzer 0.1.4 (Python, torch CPU) |\n|---|---|---|---|\n")
+    r = theirs['cpu_seconds']
+    text += (f"| embed CPU seconds | {ours['cpu_seconds']:.2f} | {fast['cpu_seconds']:.2f} | {r:.2f} |\n")
+    text += (f"| speed vs Resemblyzer (its CPU / ours) | {r / ours['cpu_seconds']:.2f}x | "
+             f"{r / fast['cpu_seconds']:.2f}x | 1 |\n")
+    text += (f"| x-real-time | {audio_s / ours['cpu_seconds']:,.0f}x | {audio_s / fast['cpu_seconds']:,.0f}x | "
+             f"{audio_s / r:,.0f}x |\n")
+    text += f"| whole process CPU seconds | {cpu_s:.2f} | {cpu_8:.2f} | {cpu_p:.2f} |\n"
+    text += f"| peak RSS | {rss_s:.0f} MiB | {rss_8:.0f} MiB | {rss_p:.0f} MiB |\n"
     out, _, _ = measured([bench, "sgemm"], ONE_THREAD)
     peak = json.loads(out)
     floor = ours["lstm_gflop"] / peak["encoder_step_gflops"]
-    text += (f"\nWhere the floor is: the {ours['partials']} partial windows of this input take {ours['lstm_gflop']:.0f} GFLOP of LSTM\n"
+    text += (f"\nWhere the float32 floor is: the {ours['partials']} partial windows of this input take {ours['lstm_gflop']:.0f} GFLOP of LSTM\n"
              f"matrix products (160 steps x 3 layers x 2 x 1024 x (input + 256) per window). OpenBLAS sgemm on this core runs\n"
              f"at {peak['encoder_step_gflops']:.0f} GFLOPS at the encoder's shape (256 x 512 by 512 x 1024) and "
              f"{peak['square_2048_gflops']:.0f} GFLOPS on 2048^3,\n"
-             f"so the products alone need at least {floor:.2f} s: at most {theirs['cpu_seconds'] / floor:.1f}x Resemblyzer's "
-             f"time in float32 without\nchanging the model's arithmetic (fewer windows, lower precision).\n")
+             f"so the products alone need at least {floor:.2f} s: at most {r / floor:.1f}x Resemblyzer's "
+             f"time in float32. The int8 mode does the same\nproducts with `vpdpbusd` (64 8-bit multiply-adds per "
+             "instruction instead of 16 float ones).\n")
     write_section("embed", text)
 
 
@@ -252,32 +260,41 @@ def bench_eval():
         g = json.loads(out)
         out, _ = run_child([likeness, "eval", str(trials), "--json", "--quiet", "--model", "mfcc"])
         m = json.loads(out)
+        int8_scores = WORK / f"likeness_int8_{tag}.tsv"
+        out, _ = run_child([likeness, "eval", str(trials), "--json", "--quiet", "--precision", "int8",
+                            "--scores", str(int8_scores)])
+        q = json.loads(out)
         # Resemblyzer itself, in this run, scored by the same metric code as the port.
         theirs_scores = WORK / f"resemblyzer_{tag}.tsv"
         run_child([PY, str(ROOT / "benchmarks" / "anchors" / "resemblyzer_scores.py"), str(trials), str(theirs_scores)],
                   ONE_THREAD)
         out, _ = run_child([bench, "compare-scores", str(ours_scores), str(theirs_scores)])
         cmp = json.loads(out)
+        out, _ = run_child([bench, "compare-scores", str(int8_scores), str(theirs_scores)])
+        cmp8 = json.loads(out)
         r = cmp["theirs"]
         rows.append(f"| {folder}/{trials.name} | {g['targets']}+{g['nontargets']} | {ref_ge2e} | "
                     f"{r['eer'] * 100:.2f} % / {r['eer_sweep'] * 100:.2f} % | "
                     f"{g['eer'] * 100:.2f} % / {g['eer_sweep'] * 100:.2f} % | {g['min_dcf']:.3f} | {g['cllr']:.3f} | "
-                    f"{g['min_cllr']:.3f} | {ref_mfcc} | {m['eer'] * 100:.2f} % / {m['eer_sweep'] * 100:.2f} % | "
+                    f"{g['min_cllr']:.3f} | {q['eer'] * 100:.2f} % / {q['eer_sweep'] * 100:.2f} % | {ref_mfcc} | {m['eer'] * 100:.2f} % / {m['eer_sweep'] * 100:.2f} % | "
                     f"{m['min_dcf']:.3f} | {m['cllr']:.3f} | {m['min_cllr']:.3f} |")
         agreement.append(f"| {folder}/{trials.name} | {cmp['trials']} | {cmp['median_abs_diff']:.1e} | "
-                         f"{cmp['max_abs_diff']:.1e} | {g['low_speech_files']} of {g['files']} |")
+                         f"{cmp['max_abs_diff']:.1e} | {cmp8['median_abs_diff']:.1e} | {cmp8['max_abs_diff']:.1e} | "
+                         f"{g['low_speech_files']} of {g['files']} |")
     text = header("Accuracy: likeness eval on the development trial lists", "bash benchmarks/run.sh eval")
     text += ("EER as ROC-convex-hull / threshold-sweep (the README's reference numbers match the sweep definition),\n"
              "minDCF at P_target 0.01 from the raw cosine scores; Cllr after 2-fold cross-validated linear calibration\n"
              "on the same list; minCllr after optimal (PAV) calibration (bits). 'Resemblyzer, this run' is resemblyzer\n"
              "0.1.4 in Python on the same machine, its scores put through likeness's own metric code.\n\n"
+             "'GE2E int8' is the same port with `--precision int8` (8-bit LSTM products, opt-in).\n\n"
              "| trial list | trials | Resemblyzer EER (README) | Resemblyzer EER, this run | GE2E port EER | minDCF | Cllr | "
-             "minCllr | naive MFCC EER (README) | MFCC baseline EER | minDCF | Cllr | minCllr |\n"
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+             "minCllr | GE2E int8 EER | naive MFCC EER (README) | MFCC baseline EER | minDCF | Cllr | minCllr |\n"
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n")
     text += "\n".join(rows) + "\n\n"
     text += ("Per-trial agreement of the port with Resemblyzer (absolute difference of cosine scores), and the files\n"
              "with under 1 s of speech after trimming (scored anyway, as Resemblyzer does):\n\n"
-             "| trial list | trials | median abs diff | max abs diff | short files |\n|---|---|---|---|---|\n")
+             "| trial list | trials | median abs diff | max abs diff | int8: median abs diff | int8: max abs diff | "
+             "short files |\n|---|---|---|---|---|---|---|\n")
     text += "\n".join(agreement) + "\n"
     write_section("eval", text)
 

@@ -103,3 +103,45 @@ void likeness_sgemm_small(const float *x, long m, long k, long ldx, const float 
         rows4(xr[0], xr[1], xr[2], xr[3], k, wt, n, orow[0], orow[1], orow[2], orow[3]);
     }
 }
+
+// Round to nearest (ties to even) by the 1.5*2^23 trick, so the loop vectorises; |x| <= 127 here.
+static inline int8_t quantize_state(float h) {
+    float shifted = h * 127.0f + 12582912.0f;
+    int32_t bits;
+    memcpy(&bits, &shifted, sizeof bits);
+    return (int8_t)(bits - 0x4B400000);
+}
+
+__attribute__((target_clones("avx512f", "avx2", "default")))
+void likeness_i8_lstm_step(const int32_t *acc, const int8_t *rows, long row_stride, long k, const float *dequant,
+                           const float *bias, const float *extra, float *cell, long batch, long n,
+                           int8_t *out, long out_stride, int8_t *copy, long copy_stride, float *hfloat) {
+    // Separate simple loops (no branches, no calls inside) so each one vectorises.
+    float pre[4 * n], value[n];
+    for (long b = 0; b < batch; b++) {
+        const int8_t *restrict row = rows + b * row_stride;
+        int32_t rowsum = 0;
+        for (long i = 0; i < k; i++) rowsum += row[i];
+        const int32_t *restrict a = acc + b * 4 * n;
+        const int32_t offset = 128 * rowsum;
+        for (long j = 0; j < 4 * n; j++) pre[j] = dequant[j] * (float)(a[j] - offset) + bias[j];
+        if (extra) {
+            const float *restrict x = extra + b * 4 * n;
+            for (long j = 0; j < 4 * n; j++) pre[j] += x[j];
+        }
+        float *restrict c = cell + b * n;
+        for (long j = 0; j < n; j++) {
+            float input_gate = sigmoid(pre[j]);
+            float forget_gate = sigmoid(pre[n + j]);
+            float candidate = tanh_fast(pre[2 * n + j]);
+            float output_gate = sigmoid(pre[3 * n + j]);
+            float state = forget_gate * c[j] + input_gate * candidate;
+            c[j] = state;
+            value[j] = output_gate * tanh_fast(state);
+        }
+        int8_t *restrict h = out + b * out_stride;
+        for (long j = 0; j < n; j++) h[j] = quantize_state(value[j]);
+        if (copy) memcpy(copy + b * copy_stride, h, (size_t)n);
+        if (hfloat) memcpy(hfloat + b * n, value, (size_t)n * sizeof(float));
+    }
+}

@@ -49,6 +49,23 @@ struct VoiceprintCLITests {
         #expect(abs(speech - 78240.0 / 16000) < 0.5, "speech seconds \(speech)")
     }
 
+    @Test("embed --precision int8 says so in the JSON and stays close to the float32 voiceprint")
+    func int8PrecisionIsRecordedAndClose() throws {
+        func embed(_ extra: [String]) throws -> [String: Any] {
+            let run = try CLI.run(["embed", CLI.sample("alice_1.wav"), "--json"] + extra)
+            #expect(run.status == 0, "\(run.stderr)")
+            return try #require((try CLI.json(run.stdout) as? [[String: Any]])?.first)
+        }
+        let exact = try embed([]), fast = try embed(["--precision", "int8"])
+        #expect(exact["precision"] as? String == "float32")
+        #expect(fast["precision"] as? String == "int8")
+        let a = try #require(exact["embedding"] as? [Double]), b = try #require(fast["embedding"] as? [Double])
+        #expect(Self.cosine(a, b) >= 0.995, "cosine \(Self.cosine(a, b))")
+        let wrong = try CLI.run(["embed", CLI.sample("alice_1.wav"), "--precision", "int4"])
+        #expect(wrong.status != 0)
+        #expect(wrong.stderr.contains("int8"), "\(wrong.stderr)")
+    }
+
     @Test("compare: the same synthetic voice scores higher than a different one")
     func compareRanksVoices() throws {
         func score(_ a: String, _ b: String) throws -> Double {

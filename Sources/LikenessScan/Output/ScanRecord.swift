@@ -1,4 +1,5 @@
 import Foundation
+import LikenessVoiceprint
 
 /// One row of scan output: a file-artist hit, a file without hits, or a file that could not be scanned.
 ///
@@ -171,7 +172,8 @@ public struct ScanSettings: Codable, Sendable, Equatable {
     /// The settings of a scan with `options` and `scorer`. The artist filter is the scorer's artists when
     /// they are not exactly every artist of its index. Workers and batch size are left out: they do not
     /// change the rows.
-    public init(options: ScanOptions, scorer: ArtistScorer) {
+    /// `precision`: the encoder's arithmetic; int8 scores differ slightly, so it is part of `analysis`.
+    public init(options: ScanOptions, scorer: ArtistScorer, precision: GE2EEncoder.Precision = .float32) {
         switch options.hitRule {
         case .top(let k): hits = "--top \(k)"
         case .minScore(let s): hits = "--min-score \(Self.number(s))"
@@ -197,7 +199,7 @@ public struct ScanSettings: Codable, Sendable, Equatable {
             return text
         }
         cohort = scorer.cohort.map { "\($0.name) (\($0.voices.count) voices)" }
-        analysis = Self.currentAnalysis
+        analysis = Self.currentAnalysis + (precision == .float32 ? "" : "; \(precision.rawValue) LSTM products")
     }
 
     enum CodingKeys: String, CodingKey {

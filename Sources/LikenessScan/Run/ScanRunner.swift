@@ -71,7 +71,7 @@ public enum ScanRunner {
         onProgress: @escaping @Sendable (ScanProgress) -> Void = { _ in }
     ) throws -> ScanSummary {
         try options.validate(calibrated: scorer.calibration != nil)
-        let settings = ScanSettings(options: options, scorer: scorer)
+        let settings = ScanSettings(options: options, scorer: scorer, precision: voiceprinter.encoder.precision)
         if !allowChangedSettings {
             try resume.checkSettings(settings, modelID: voiceprinter.modelID, path: output.path ?? "the output")
         }

@@ -26,8 +26,9 @@ public struct GE2EVoiceprinter: SpeakerEmbedder {
     }
 
     /// Loads the model (default location: `GE2EModelSource.defaultModelURL()`); errors are `ModelError`s.
-    public init(modelURL: URL = GE2EModelSource.defaultModelURL(), options: GE2EOptions = .init()) throws {
-        try self.init(encoder: GE2EEncoder(modelURL: modelURL), options: options)
+    public init(modelURL: URL = GE2EModelSource.defaultModelURL(), options: GE2EOptions = .init(),
+                precision: GE2EEncoder.Precision = .float32) throws {
+        try self.init(encoder: GE2EEncoder(modelURL: modelURL, precision: precision), options: options)
     }
 
     /// `preprocess_wav` for audio already at 16 kHz: `normalize_volume` (increase only), then

@@ -187,7 +187,7 @@ struct ScanCommand: ParsableCommand {
             (output, resumed) = try ScanOutput.open(path: out, format: fmt, resume: resume)
             // Checked here, before anything is printed, so a refusal is the only line; the runner checks again.
             do {
-                try resumed.checkSettings(ScanSettings(options: options, scorer: scorer), modelID: printer.modelID, path: out)
+                try resumed.checkSettings(ScanSettings(options: options, scorer: scorer, precision: printer.encoder.precision), modelID: printer.modelID, path: out)
             } catch ScanOutputError.settingsChanged(_, let differences) where force {
                 Output.warn("--force: appending to \(out), which was scanned with other settings: \(differences.joined(separator: "; "))")
             } catch ScanOutputError.settingsUnknown where force {

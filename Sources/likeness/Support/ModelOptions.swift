@@ -3,6 +3,8 @@ import Foundation
 import LikenessVoiceprint
 
 /// Which voiceprint model a command uses, shared by every command that embeds audio.
+extension GE2EEncoder.Precision: ExpressibleByArgument {}
+
 struct ModelOptions: ParsableArguments {
     enum Kind: String, ExpressibleByArgument, CaseIterable, Sendable {
         /// Resemblyzer's GE2E speaker encoder, ported to Swift (the default).
@@ -22,6 +24,11 @@ struct ModelOptions: ParsableArguments {
             help: "Seconds of speech (after silence trimming) below which a clip is refused rather than scored (default 1; eval: 0, counted instead).")
     var minimumSpeech: Double?
 
+    @Option(help: ArgumentHelp(
+        "GE2E arithmetic: float32 (default; reproduces Resemblyzer) or int8 (about 3x faster with AVX-512 VNNI; scores move by about 0.001).",
+        valueName: "float32|int8"))
+    var precision: GE2EEncoder.Precision = .float32
+
     @Flag(help: "Skip volume normalisation and silence trimming (input must already be preprocessed 16 kHz audio).")
     var noPreprocess = false
 
@@ -37,7 +44,7 @@ struct ModelOptions: ParsableArguments {
         case .ge2e:
             var options = GE2EOptions()
             options.minimumSpeechSeconds = minimum
-            return try GE2EVoiceprinter(modelURL: modelURL, options: options)
+            return try GE2EVoiceprinter(modelURL: modelURL, options: options, precision: precision)
         case .mfcc:
             var options = MFCCStatsOptions()
             options.minimumSpeechSeconds = minimum

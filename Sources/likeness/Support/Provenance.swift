@@ -29,6 +29,7 @@ struct Provenance: Encodable, Sendable {
         audioSha256 = audio
         var params = parameters
         params["model"] = model.kind.rawValue
+        if model.kind == .ge2e { params["precision"] = model.precision.rawValue }
         params["preprocess"] = model.noPreprocess ? "off" : "volume -30 dBFS (increase only) + VAD silence trimming"
         self.parameters = params
         timestamp = ISO8601DateFormatter().string(from: Date())

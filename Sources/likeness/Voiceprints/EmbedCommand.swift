@@ -32,6 +32,8 @@ struct EmbedCommand: ParsableCommand {
         let file: String
         let sha256: String
         let model: String
+        /// GE2E arithmetic (float32 or int8); absent for the MFCC baseline.
+        let precision: String?
         let dim: Int
         let embedding: [Float]
         let speechSeconds: Double
@@ -50,7 +52,8 @@ struct EmbedCommand: ParsableCommand {
             case .success(let clip):
                 clip.warnings.forEach { Output.warn($0) }
                 let vp = clip.voiceprint
-                items.append(Item(file: file, sha256: clip.sha256, model: vp.modelID, dim: vp.embedding.count,
+                items.append(Item(file: file, sha256: clip.sha256, model: vp.modelID,
+                                  precision: model.kind == .ge2e ? model.precision.rawValue : nil, dim: vp.embedding.count,
                                   embedding: vp.embedding, speechSeconds: vp.speechSeconds,
                                   durationSeconds: clip.durationSeconds,
                                   partials: partials ? vp.partials : nil, warnings: clip.warnings))

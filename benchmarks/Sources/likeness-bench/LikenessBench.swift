@@ -172,11 +172,15 @@ struct LikenessBench: ParsableCommand {
     struct Embed: ParsableCommand {
         @Argument var file: String
         @Option var model: String?
+        @Option var precision: String = "float32"
 
         func run() throws {
             BLAS.setSingleThreaded()
             let url = URL(fileURLWithPath: model ?? "models/ge2e-resemblyzer-0.1.4.safetensors")
-            let embedder = try GE2EVoiceprinter(modelURL: url)
+            guard let arithmetic = GE2EEncoder.Precision(rawValue: precision) else {
+                throw ValidationError("precision: float32 or int8")
+            }
+            let embedder = try GE2EVoiceprinter(modelURL: url, precision: arithmetic)
             var speech = 0.0, partials = 0
             // End to end, as a user runs it: decode + volume normalisation + VAD + mel + LSTM.
             let s = try best(repeats: 3) {
@@ -187,7 +191,7 @@ struct LikenessBench: ParsableCommand {
             }
             // Multiply-adds of the LSTM: per window step and layer, 4·256 gates × (input + 256).
             let lstmFlops = Double(partials * embedder.options.partialFrames) * 2 * 1024 * Double(40 + 256 + 2 * (256 + 256))
-            emit(["operation": "embed", "cpu_seconds": s, "speech_seconds": speech, "partials": partials,
+            emit(["operation": "embed", "precision": precision, "vnni": GE2EEncoder.int8IsAccelerated, "cpu_seconds": s, "speech_seconds": speech, "partials": partials,
                   "lstm_gflop": lstmFlops / 1e9])
         }
     }

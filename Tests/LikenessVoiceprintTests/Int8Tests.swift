@@ -1,0 +1,99 @@
+import CLikenessKernels
+import Foundation
+import LikenessFeatures
+import Testing
+@testable import LikenessVoiceprint
+
+/// The opt-in 8-bit encoder (`GE2EEncoder.Precision.int8`): exact integer products, and embeddings close to
+/// the float32 reference.
+@Suite struct Int8KernelTests {
+    /// Deterministic pseudo-random values (SplitMix64), so a failure can be reproduced.
+    struct Numbers {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 24) * 2 - 1 }
+    }
+
+    /// The product equals the integer sum of the documented quantisation, computed here in Swift: on the
+    /// AVX-512 VNNI path (k a multiple of 4) and the portable one (k = 42), for row counts around the
+    /// kernel's 6-row blocks. Dequantised, it is within the rounding bound of the float product.
+    @Test(arguments: [(1, 256), (6, 512), (7, 256), (13, 512), (5, 42)])
+    func productIsTheExactIntegerSum(rows m: Int, depth k: Int) {
+        let n = 128
+        var numbers = Numbers(state: UInt64(m * 1000 + k))
+        let weights = (0..<(k * n)).map { _ in numbers.uniform() * 0.3 }
+        let states = (0..<(m * k)).map { _ in numbers.uniform() }
+        let x = states.map { Int8((127 * $0).rounded()) }
+        let quads = (k + 3) / 4
+        var packed = [UInt8](repeating: 0, count: n * quads * 4)
+        var dequant = [Float](repeating: 0, count: n)
+        likeness_i8_pack_weights(weights, k, n, &packed, &dequant)
+        var out = [Int32](repeating: 0, count: m * n)
+        likeness_i8_gemm(x, m, k, k, packed, n, &out)
+
+        var worst: Float = 0
+        for col in 0..<n {
+            let scale = (0..<k).map { abs(weights[$0 * n + col]) }.max()! / 127
+            #expect(abs(dequant[col] - scale / 127) <= 1e-6 * scale)
+            let quantised = (0..<k).map { Int32(max(-127, min(127, (weights[$0 * n + col] / scale).rounded()))) }
+            for row in 0..<m {
+                let xs = x[(row * k)..<((row + 1) * k)].map { Int32($0) }
+                let expected = zip(quantised, xs).reduce(Int32(0)) { $0 + ($1.0 + 128) * $1.1 }
+                #expect(out[row * n + col] == expected, "row \(row) column \(col)")
+                let value = dequant[col] * Float(out[row * n + col] - 128 * xs.reduce(0, +))
+                let exact = (0..<k).reduce(Float(0)) { $0 + weights[$1 * n + col] * states[row * k + $1] }
+                worst = max(worst, abs(value - exact))
+            }
+        }
+        // Each term is off by at most half a step in w (scale/2) and in h (1/254): a loose sum bound.
+        #expect(worst < Float(k) * (0.3 / 127 / 2 + 0.3 / 254))
+    }
+}
+
+@Suite(.serialized) struct GE2EInt8EncoderTests {
+    /// Resemblyzer's reference windows through the 8-bit encoder: close to the float32 reference partials,
+    /// and the utterance embedding (what gets compared) closer still.
+    @Test func referenceWindowsStayCloseToFloat32() throws {
+        guard TestPaths.hasReference && TestPaths.hasModel else {
+            print(TestPaths.skipNote("reference data or model"))
+            return
+        }
+        let mel = try loadCSV("ge2e_vA_0_mel.csv")
+        let expected = try loadCSV("ge2e_vA_0_partials.csv")
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: TestPaths.reference.appendingPathComponent("ge2e_vA_0_slices.json"))) as! [String: Any]
+        let slices = (json["mel_slices"] as! [[Int]]).map { $0[0]..<$0[1] }
+        let matrix = FeatureMatrix(frames: mel.count, dims: 40, values: mel.flatMap { $0 })
+        let voiceprinter = try GE2EVoiceprinter(modelURL: TestPaths.model, precision: .int8)
+        let partials = voiceprinter.embedPartials(mel: matrix, slices: slices)
+        #expect(partials.count == expected.count)
+        let cosines = zip(partials, expected).map { VectorMath.cosine($0, $1) }
+        let utterance = VectorMath.cosine(GE2EVoiceprinter.utteranceEmbedding(partials),
+                                          try loadCSV("ge2e_vA_0_embed.csv")[0])
+        print("GE2E int8: max |Δ| partial \(maxAbsDifference(partials, expected)), min partial cosine \(cosines.min()!), utterance cosine \(utterance), VNNI \(GE2EEncoder.int8IsAccelerated)")
+        #expect(cosines.allSatisfy { $0 >= 0.99 })
+        #expect(utterance >= 0.999)
+    }
+
+    /// Integer sums are exact, so batch size cannot change a window's embedding.
+    @Test func batchingDoesNotChangeResults() throws {
+        guard TestPaths.hasModel else {
+            print(TestPaths.skipNote("model file"))
+            return
+        }
+        let frames = 30, count = 9
+        let windows = (0..<(count * frames * 40)).map { Float(1 + sin(Double($0) * 0.011)) * 1e-3 }
+        let together = try GE2EEncoder(modelURL: TestPaths.model, maxBatch: 32, precision: .int8)
+            .embed(windows: windows, count: count, frames: frames)
+        let apart = try GE2EEncoder(modelURL: TestPaths.model, maxBatch: 4, precision: .int8)
+            .embed(windows: windows, count: count, frames: frames)
+        let float32 = try GE2EEncoder(modelURL: TestPaths.model, maxBatch: 32).embed(windows: windows, count: count, frames: frames)
+        #expect(maxAbsDifference(together, apart) < 1e-6)
+        #expect(zip(together, float32).allSatisfy { VectorMath.cosine($0, $1) >= 0.99 })
+    }
+}
