@@ -70,14 +70,16 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "benchmarks/Sources/likeness-bench"),
 
+        // Test-only helpers shared by the test targets (deterministic random numbers, a CSV reader).
+        .target(name: "LikenessTestSupport", path: "Tests/LikenessTestSupport"),
         .testTarget(name: "LikenessAudioTests", dependencies: ["LikenessAudio"]),
         .testTarget(name: "LikenessFeaturesTests", dependencies: ["LikenessFeatures", "LikenessAudio"]),
         .testTarget(name: "LikenessVADTests", dependencies: ["LikenessVAD", "LikenessAudio"]),
-        .testTarget(name: "LikenessVoiceprintTests", dependencies: ["LikenessVoiceprint", "CLikenessKernels"]),
-        .testTarget(name: "LikenessScoringTests", dependencies: ["LikenessScoring"]),
-        .testTarget(name: "LikenessRegistryTests", dependencies: ["LikenessRegistry"]),
-        .testTarget(name: "LikenessReportTests", dependencies: ["LikenessReport"]),
-        .testTarget(name: "LikenessScanTests", dependencies: ["LikenessScan"]),
-        .testTarget(name: "LikenessCLITests", dependencies: [], path: "Tests/LikenessCLITests"),
+        .testTarget(name: "LikenessVoiceprintTests", dependencies: ["LikenessTestSupport", "LikenessVoiceprint", "CLikenessKernels"]),
+        .testTarget(name: "LikenessScoringTests", dependencies: ["LikenessTestSupport", "LikenessScoring"]),
+        .testTarget(name: "LikenessRegistryTests", dependencies: ["LikenessTestSupport", "LikenessRegistry"]),
+        .testTarget(name: "LikenessReportTests", dependencies: ["LikenessTestSupport", "LikenessReport"]),
+        .testTarget(name: "LikenessScanTests", dependencies: ["LikenessTestSupport", "LikenessScan"]),
+        .testTarget(name: "LikenessCLITests", dependencies: ["LikenessTestSupport"], path: "Tests/LikenessCLITests"),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import LikenessTestSupport
 
 /// `likeness scan` against the registry: the audit event, CSV formula neutralisation, resume refusing other settings.
 @Suite("scan: audit, CSV injection, resume settings", .serialized,
@@ -135,34 +136,6 @@ struct ScanSafetyCLITests {
         let forceAlone = try CLI.run(["scan", f.folder.path, "--registry", f.registry, "--out", out, "--force"])
         #expect(forceAlone.status != 0 && forceAlone.stderr.contains("--force only applies with --resume"), "\(forceAlone.stderr)")
     }
-}
-
-/// A minimal RFC 4180 reader (independent of the code under test): the raw cells of each record.
-func csvCells(_ text: String) -> [[String]] {
-    var rows: [[String]] = []
-    var row: [String] = []
-    var field = ""
-    var quoted = false
-    var chars = Array(text)[...]
-    while let c = chars.popFirst() {
-        if quoted {
-            if c == "\"" {
-                if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false }
-            } else {
-                field.append(c)
-            }
-        } else if c == "\"" {
-            quoted = true
-        } else if c == "," {
-            row.append(field); field = ""
-        } else if c == "\n" {
-            row.append(field); field = ""
-            rows.append(row); row = []
-        } else {
-            field.append(c)
-        }
-    }
-    return rows
 }
 
 @Suite("scan --help")

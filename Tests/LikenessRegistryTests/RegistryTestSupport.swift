@@ -1,5 +1,6 @@
 import Foundation
 import LikenessRegistry
+import LikenessTestSupport
 
 /// A private temporary directory, removed by `cleanUp()`.
 struct TemporaryDirectory {
@@ -16,18 +17,8 @@ struct TemporaryDirectory {
     func cleanUp() { try? FileManager.default.removeItem(at: url) }
 }
 
-/// SplitMix64: reproducible pseudo-random embeddings without Foundation's unseeded generators.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// Reproducible pseudo-random embeddings without Foundation's unseeded generators.
+typealias SeededGenerator = SplitMix64
 
 enum Fixtures {
     static let model = "test-model-v1"

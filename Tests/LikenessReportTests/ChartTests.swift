@@ -1,3 +1,4 @@
+import LikenessTestSupport
 import Foundation
 import Testing
 @testable import LikenessReport

@@ -4,27 +4,12 @@ import FoundationXML
 #endif
 import LikenessReport
 import LikenessScoring
+import LikenessTestSupport
 
-/// Deterministic generator (SplitMix64) so the fake data are the same on every run.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Normal draws (Box–Muller), clamped to the cosine range [-1, 1].
+extension SplitMix64 {
+    /// Normal draws clamped to the cosine range [-1, 1].
     mutating func cosines(_ n: Int, mean: Double, sd: Double) -> [Double] {
-        (0..<n).map { _ in
-            let u1 = Double.random(in: Double.ulpOfOne..<1, using: &self)
-            let u2 = Double.random(in: 0..<1, using: &self)
-            let z = (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)
-            return min(1, max(-1, mean + sd * z))
-        }
+        (0..<n).map { _ in min(1, max(-1, mean + sd * gaussian())) }
     }
 }
 

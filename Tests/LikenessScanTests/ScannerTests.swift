@@ -4,17 +4,13 @@ import LikenessScan
 import LikenessScoring
 import LikenessVoiceprint
 import Testing
+import LikenessTestSupport
 
-/// Deterministic pseudo-random vectors (SplitMix64).
+/// Deterministic pseudo-random vectors, uniform in [-0.5, 0.5).
 struct Vectors {
-    var state: UInt64
-    mutating func next() -> Float {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Float(Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)) - 0.5
-    }
+    var generator: SplitMix64
+    init(state: UInt64) { generator = SplitMix64(seed: state) }
+    mutating func next() -> Float { Float(Double(generator.next() >> 11) / Double(1 << 53)) - 0.5 }
     mutating func vector(_ n: Int) -> [Float] { (0..<n).map { _ in next() } }
 }
 

@@ -98,11 +98,7 @@ import Testing
             print(TestPaths.skipNote("reference data or model"))
             return
         }
-        let mel = try loadCSV("ge2e_vA_0_mel.csv")
-        let expected = try loadCSV("ge2e_vA_0_partials.csv")
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: TestPaths.reference.appendingPathComponent("ge2e_vA_0_slices.json"))) as! [String: Any]
-        let slices = (json["mel_slices"] as! [[Int]]).map { $0[0]..<$0[1] }
-        let matrix = FeatureMatrix(frames: mel.count, dims: 40, values: mel.flatMap { $0 })
+        let (matrix, slices, expected) = try referenceWindows()
 
         let voiceprinter = try GE2EVoiceprinter(modelURL: TestPaths.model)
         let clock = ContinuousClock()

@@ -1,34 +1,22 @@
 import CLikenessKernels
 import Foundation
 import LikenessFeatures
+import LikenessTestSupport
 import Testing
 @testable import LikenessVoiceprint
 
 /// The opt-in 8-bit encoder (`GE2EEncoder.Precision.int8`): exact integer products, and embeddings close to
 /// the float32 reference.
 @Suite struct Int8KernelTests {
-    /// Deterministic pseudo-random values (SplitMix64), so a failure can be reproduced.
-    struct Numbers {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 24) * 2 - 1 }
-    }
-
     /// The product equals the integer sum of the documented quantisation, computed here in Swift: on the
     /// AVX-512 VNNI path (k a multiple of 4) and the portable one (k = 42), for row counts around the
     /// kernel's 6-row blocks. Dequantised, it is within the rounding bound of the float product.
     @Test(arguments: [(1, 256), (6, 512), (7, 256), (13, 512), (5, 42)])
     func productIsTheExactIntegerSum(rows m: Int, depth k: Int) {
         let n = 128
-        var numbers = Numbers(state: UInt64(m * 1000 + k))
-        let weights = (0..<(k * n)).map { _ in numbers.uniform() * 0.3 }
-        let states = (0..<(m * k)).map { _ in numbers.uniform() }
+        var numbers = SplitMix64(seed: UInt64(m * 1000 + k))
+        let weights = (0..<(k * n)).map { _ in Float.random(in: -1..<1, using: &numbers) * 0.3 }
+        let states = (0..<(m * k)).map { _ in Float.random(in: -1..<1, using: &numbers) }
         let x = states.map { Int8((127 * $0).rounded()) }
         let quads = (k + 3) / 4
         var packed = [UInt8](repeating: 0, count: n * quads * 4)
@@ -64,11 +52,7 @@ import Testing
             print(TestPaths.skipNote("reference data or model"))
             return
         }
-        let mel = try loadCSV("ge2e_vA_0_mel.csv")
-        let expected = try loadCSV("ge2e_vA_0_partials.csv")
-        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: TestPaths.reference.appendingPathComponent("ge2e_vA_0_slices.json"))) as! [String: Any]
-        let slices = (json["mel_slices"] as! [[Int]]).map { $0[0]..<$0[1] }
-        let matrix = FeatureMatrix(frames: mel.count, dims: 40, values: mel.flatMap { $0 })
+        let (matrix, slices, expected) = try referenceWindows()
         let voiceprinter = try GE2EVoiceprinter(modelURL: TestPaths.model, precision: .int8)
         let partials = voiceprinter.embedPartials(mel: matrix, slices: slices)
         #expect(partials.count == expected.count)

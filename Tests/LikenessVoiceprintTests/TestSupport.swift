@@ -1,4 +1,5 @@
 import Foundation
+import LikenessFeatures
 import LikenessVoiceprint
 
 /// Locations of the out-of-repo inputs; every test that needs one skips with a message when it is absent.
@@ -51,6 +52,17 @@ func loadCSV(_ name: String) throws -> [[Float]] {
     return text.split(whereSeparator: \.isNewline).map { line in
         line.split(separator: ",").map { Float($0.trimmingCharacters(in: .whitespaces))! }
     }
+}
+
+/// Resemblyzer's reference mel spectrogram of `ref_input.wav`, its partial-window slices, and the partial
+/// embeddings it computed for them.
+func referenceWindows() throws -> (mel: FeatureMatrix, slices: [Range<Int>], partials: [[Float]]) {
+    let mel = try loadCSV("ge2e_vA_0_mel.csv")
+    let url = TestPaths.reference.appendingPathComponent("ge2e_vA_0_slices.json")
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+    let slices = (json["mel_slices"] as! [[Int]]).map { $0[0]..<$0[1] }
+    return (FeatureMatrix(frames: mel.count, dims: 40, values: mel.flatMap { $0 }), slices,
+            try loadCSV("ge2e_vA_0_partials.csv"))
 }
 
 func maxAbsDifference(_ a: [[Float]], _ b: [[Float]]) -> Float {
