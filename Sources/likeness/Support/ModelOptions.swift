@@ -44,6 +44,9 @@ struct ModelOptions: ParsableArguments {
         case .ge2e:
             var options = GE2EOptions()
             options.minimumSpeechSeconds = minimum
+            if precision == .int8 && !GE2EEncoder.int8IsAccelerated {
+                Output.warn("this CPU has no AVX-512 VNNI: --precision int8 runs a portable loop, slower than float32 (same results)")
+            }
             return try GE2EVoiceprinter(modelURL: modelURL, options: options, precision: precision)
         case .mfcc:
             var options = MFCCStatsOptions()
