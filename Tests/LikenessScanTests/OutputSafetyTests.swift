@@ -2,6 +2,7 @@ import Foundation
 import LikenessRegistry
 import LikenessScan
 import LikenessScoring
+import LikenessVoiceprint
 import Testing
 import LikenessTestSupport
 
@@ -129,6 +130,11 @@ struct ResumeSettingsTests {
         var older = plain
         older.analysis = "windows embedded one by one (v0)"
         #expect(plain.differences(from: older) == ["analysis windows embedded one by one (v0) (this run: \(ScanSettings.currentAnalysis))"])
+
+        // int8 scores differ slightly from float32 ones: a resume must not mix them.
+        let fast = ScanSettings(options: Self.options(), scorer: try Self.scorer(), precision: .int8)
+        #expect(fast.analysis == ScanSettings.currentAnalysis + "; int8 LSTM products")
+        #expect(fast.differences(from: plain).count == 1)
     }
 
     @Test("checkSettings: same settings pass, others are refused in one line naming them, unrecorded ones too")
