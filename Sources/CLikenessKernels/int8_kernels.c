@@ -7,9 +7,11 @@
 // Scheme (symmetric, no zero points in the arithmetic that matters):
 //   - weights: per output column n, w_q = round(w / s_n) in [-127, 127], s_n = max_k |w[k][n]| / 127; stored
 //     as unsigned w_q + 128 because vpdpbusd multiplies unsigned by signed bytes;
-//   - activations: LSTM hidden states, |h| < 1, as h_q = round(127 h) (signed, fixed scale 1/127);
+//   - states: each row of hidden states h (|h| < 1) as h_q = round(h / u), u = max|h| / 127 of that row;
 //   - sum: acc = sum_k (w_q + 128) h_q, exact in int32 (|acc| < 2^24), so sum_k w_q h_q = acc - 128 sum_k h_q;
-//     the pre-activation is s_n / 127 * (acc - 128 rowsum) + bias.
+//     the product is s_n / 127 * u * (acc - 128 rowsum).
+// A layer's input part and recurrent part are separate products with their own weight scales (their weights
+// differ in range; one scale for both cost twice the error in the embeddings).
 // The integer part is exact, so the result is the same on every CPU; without VNNI a portable loop computes
 // the identical sums, only slower.
 #include "lstm_kernels.h"
@@ -34,7 +36,7 @@ void likeness_i8_pack_weights(const float *wt, long k, long n, uint8_t *packed, 
             if (a > peak) peak = a;
         }
         float scale = peak > 0 ? peak / 127.0f : 1.0f;
-        dequant[col] = scale / 127.0f;
+        dequant[col] = scale;
         long group = col / GROUP, lane = col % GROUP;
         for (long r = 0; r < quads * 4; r++) {
             long q = 0;

@@ -105,26 +105,41 @@ void likeness_sgemm_small(const float *x, long m, long k, long ldx, const float 
 }
 
 // Round to nearest (ties to even) by the 1.5*2^23 trick, so the loop vectorises; |x| <= 127 here.
-static inline int8_t quantize_state(float h) {
-    float shifted = h * 127.0f + 12582912.0f;
+static inline int8_t round_byte(float x) {
+    float shifted = x + 12582912.0f;
     int32_t bits;
     memcpy(&bits, &shifted, sizeof bits);
-    return (int8_t)(bits - 0x4B400000);
+    int32_t q = bits - 0x4B400000;
+    return (int8_t)(q > 127 ? 127 : (q < -127 ? -127 : q));
+}
+
+static inline int32_t byte_sum(const int8_t *row, long k) {
+    int32_t sum = 0;
+    for (long i = 0; i < k; i++) sum += row[i];
+    return sum;
 }
 
 __attribute__((target_clones("avx512f", "avx2", "default")))
-void likeness_i8_lstm_step(const int32_t *acc, const int8_t *rows, long row_stride, long k, const float *dequant,
+void likeness_i8_lstm_step(likeness_i8_part input, likeness_i8_part recurrent, float *new_scale,
                            const float *bias, const float *extra, float *cell, long batch, long n,
                            int8_t *out, long out_stride, int8_t *copy, long copy_stride, float *hfloat) {
     // Separate simple loops (no branches, no calls inside) so each one vectorises.
     float pre[4 * n], value[n];
     for (long b = 0; b < batch; b++) {
-        const int8_t *restrict row = rows + b * row_stride;
-        int32_t rowsum = 0;
-        for (long i = 0; i < k; i++) rowsum += row[i];
-        const int32_t *restrict a = acc + b * 4 * n;
-        const int32_t offset = 128 * rowsum;
-        for (long j = 0; j < 4 * n; j++) pre[j] = dequant[j] * (float)(a[j] - offset) + bias[j];
+        {
+            const int32_t *restrict a = recurrent.sums + b * 4 * n;
+            const float *restrict dequant = recurrent.dequant;
+            const float unit = recurrent.scale[b];
+            const int32_t offset = 128 * byte_sum(recurrent.rows + b * recurrent.row_stride, recurrent.k);
+            for (long j = 0; j < 4 * n; j++) pre[j] = dequant[j] * unit * (float)(a[j] - offset) + bias[j];
+        }
+        if (input.sums) {
+            const int32_t *restrict a = input.sums + b * 4 * n;
+            const float *restrict dequant = input.dequant;
+            const float unit = input.scale[b];
+            const int32_t offset = 128 * byte_sum(input.rows + b * input.row_stride, input.k);
+            for (long j = 0; j < 4 * n; j++) pre[j] += dequant[j] * unit * (float)(a[j] - offset);
+        }
         if (extra) {
             const float *restrict x = extra + b * 4 * n;
             for (long j = 0; j < 4 * n; j++) pre[j] += x[j];
@@ -139,8 +154,23 @@ void likeness_i8_lstm_step(const int32_t *acc, const int8_t *rows, long row_stri
             c[j] = state;
             value[j] = output_gate * tanh_fast(state);
         }
+        // max |h| as an integer maximum of the bit patterns without sign (monotonic for finite floats), a
+        // reduction the compiler vectorises, unlike a float maximum.
+        uint32_t peak_bits = 0;
+        for (long j = 0; j < n; j++) {
+            uint32_t bits;
+            memcpy(&bits, &value[j], sizeof bits);
+            bits &= 0x7FFFFFFFu;
+            peak_bits = bits > peak_bits ? bits : peak_bits;
+        }
+        float peak;
+        memcpy(&peak, &peak_bits, sizeof peak);
+        // The row's own scale: small states keep their precision (a fixed 1/127 step loses it).
+        float unit = peak > 1e-30f ? peak / 127.0f : 1.0f / 127.0f;
+        float inverse = 1.0f / unit;
         int8_t *restrict h = out + b * out_stride;
-        for (long j = 0; j < n; j++) h[j] = quantize_state(value[j]);
+        for (long j = 0; j < n; j++) h[j] = round_byte(value[j] * inverse);
+        new_scale[b] = unit;
         if (copy) memcpy(copy + b * copy_stride, h, (size_t)n);
         if (hfloat) memcpy(hfloat + b * n, value, (size_t)n * sizeof(float));
     }

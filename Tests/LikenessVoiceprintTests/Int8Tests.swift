@@ -28,13 +28,13 @@ import Testing
         var worst: Float = 0
         for col in 0..<n {
             let scale = (0..<k).map { abs(weights[$0 * n + col]) }.max()! / 127
-            #expect(abs(dequant[col] - scale / 127) <= 1e-6 * scale)
+            #expect(abs(dequant[col] - scale) <= 1e-6 * scale)
             let quantised = (0..<k).map { Int32(max(-127, min(127, (weights[$0 * n + col] / scale).rounded()))) }
             for row in 0..<m {
                 let xs = x[(row * k)..<((row + 1) * k)].map { Int32($0) }
                 let expected = zip(quantised, xs).reduce(Int32(0)) { $0 + ($1.0 + 128) * $1.1 }
                 #expect(out[row * n + col] == expected, "row \(row) column \(col)")
-                let value = dequant[col] * Float(out[row * n + col] - 128 * xs.reduce(0, +))
+                let value = dequant[col] / 127 * Float(out[row * n + col] - 128 * xs.reduce(0, +))
                 let exact = (0..<k).reduce(Float(0)) { $0 + weights[$1 * n + col] * states[row * k + $1] }
                 worst = max(worst, abs(value - exact))
             }

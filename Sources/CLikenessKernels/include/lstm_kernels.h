@@ -15,11 +15,11 @@ void likeness_lstm_step(const float *gates, const float *bias, float *cell, long
 void likeness_sgemm_small(const float *x, long m, long k, long ldx, const float *wt, long n, float *out);
 
 // 8-bit mode (int8_kernels.c). Weights per output column n: w_q = round(w / s_n), s_n = max|w[.][n]| / 127,
-// stored as w_q + 128; states h_q = round(127 h).
+// stored as w_q + 128; states per row: h_q = round(h / s), s = max|h| / 127.
 
 /// Packs wt (k x n floats, row-major) for likeness_i8_gemm: n a multiple of 64; k is padded to a multiple of 4
-/// with zeros, so packed holds n * ceil(k/4) * 4 bytes. dequant[n] = s_n / 127 turns a corrected sum into the
-/// product's value.
+/// with zeros, so packed holds n * ceil(k/4) * 4 bytes. dequant[n] = s_n: times the states' scale it turns a
+/// corrected sum into the product's value.
 void likeness_i8_pack_weights(const float *wt, long k, long n, uint8_t *packed, float *dequant);
 
 /// out[m x n] = sum_k packed(k, n) * x[m x k] in exact int32, packed holding w_q + 128 (subtract 128 * row sum of
@@ -29,11 +29,27 @@ void likeness_i8_gemm(const int8_t *x, long m, long k, long ldx, const uint8_t *
 /// 1 when likeness_i8_gemm runs on AVX-512 VNNI on this CPU.
 int likeness_i8_fast_path(void);
 
-/// The LSTM cell for 8-bit products: pre-activation = dequant[j] * (acc - 128 * rowsum(rows[b])) + bias[j]
-/// (+ extra[b][j] when extra is not NULL: a float product added, e.g. the layer's input part), then the same
-/// cell as likeness_lstm_step. h is written as round(127 h) to out and copy (when not NULL), and as float to
-/// hfloat (when not NULL, batch x hidden).
-void likeness_i8_lstm_step(const int32_t *acc, const int8_t *rows, long row_stride, long k, const float *dequant,
+/// One part of a layer's 8-bit input row (the input x_t or the recurrent h_{t-1}) and its product.
+typedef struct {
+    /// batch x 4*hidden sums from likeness_i8_gemm of this part's bytes with this part's weights.
+    const int32_t *sums;
+    /// This part's first byte in row 0, rows row_stride apart, k bytes each.
+    const int8_t *rows;
+    long row_stride;
+    long k;
+    /// Per gate column, from likeness_i8_pack_weights of this part's weights.
+    const float *dequant;
+    /// Per row: the value of one unit of this part's bytes (the state's own scale).
+    const float *scale;
+} likeness_i8_part;
+
+/// The LSTM cell for 8-bit products. Pre-activation, per part p present:
+///   sum_p dequant_p[j] * scale_p[b] * (sums_p - 128 * rowsum_p(b))  + bias[j]  (+ extra[b][j] if not NULL),
+/// then the same cell as likeness_lstm_step. input.sums may be NULL (layer 0, whose input is the float extra).
+/// The new h is quantised per row with its own scale max|h| / 127: the bytes go to out and copy (when not
+/// NULL), the scale to new_scale[b] (which may be recurrent.scale: each row's old scale is read first), and
+/// the float h to hfloat (when not NULL, batch x hidden).
+void likeness_i8_lstm_step(likeness_i8_part input, likeness_i8_part recurrent, float *new_scale,
                            const float *bias, const float *extra, float *cell, long batch, long hidden,
                            int8_t *out, long out_stride, int8_t *copy, long copy_stride, float *hfloat);
 

@@ -3,40 +3,49 @@ import CLikenessKernels
 /// The encoder's LSTM with 8-bit matrix products (`GE2EEncoder.Precision.int8`).
 ///
 /// Scheme (details in `Sources/CLikenessKernels/int8_kernels.c`): each weight column is quantised to
-/// [-127, 127] with its own scale; hidden states (|h| < 1) are carried as round(127 h). The sums are exact
-/// 32-bit integers, so the result is the same on every CPU; with AVX-512 VNNI they run about 4x faster than
-/// float32 products. Layer 0's input part (40 mel powers, whose range is far too wide for one byte) stays a
-/// float32 product; it is 5 % of the work. Cell state, gates and the final linear layer stay float32.
+/// [-127, 127] with its own scale, separately for a layer's input and recurrent weights; each row of hidden
+/// states is carried as bytes with its own scale (max|h| / 127). The sums are exact 32-bit integers, so the
+/// result is the same on every CPU; with AVX-512 VNNI they run about 4x faster than float32 products. Layer 0's
+/// input part (40 mel powers, whose range is far too wide for one byte) stays a float32 product; it is 5 % of
+/// the work. Cell state, gates and the final linear layer stay float32.
 ///
-/// Cost: embeddings move by about 1e-3 in cosine from the float32 path (measured on the development lists;
+/// Cost: embeddings move by a few 1e-4 in cosine from the float32 path (measured on the development lists;
 /// see BENCHMARKS.md), so this mode does not reproduce Resemblyzer's scores to 1e-6 and is opt-in.
 struct GE2EInt8LSTM: Sendable {
-    struct Layer: Sendable {
-        /// Bytes per `[x_t | h_{t-1}]` row in 8 bits: 256 for layer 0 (h only), 512 above.
-        var width: Int
-        /// `likeness_i8_pack_weights` layout, `1024 × width` bytes.
+    /// One weight block in `likeness_i8_pack_weights` layout, `1024 × 256` bytes.
+    struct Part: Sendable {
         var packed: [UInt8]
-        /// Per gate column: the float value of one unit of a corrected integer sum.
+        /// Per gate column: the float value of one unit of a corrected integer sum (before the row's scale).
         var dequant: [Float]
+    }
+
+    struct Layer: Sendable {
+        /// Input weights in 8 bits; nil for layer 0, whose input product stays float32.
+        var input: Part?
+        var recurrent: Part
         var bias: [Float]
     }
+
+    /// Bytes per stored row: layer 0 keeps only h; the others `[x_t | h_{t-1}]`.
+    static let rowWidths = [GE2EEncoder.hiddenSize, 2 * GE2EEncoder.hiddenSize, 2 * GE2EEncoder.hiddenSize]
 
     let layers: [Layer]
     /// Layer 0's float32 input weights, `[40 × 1024]` (the first rows of its stacked weights).
     let inputWeights: [Float]
 
     init(_ weights: GE2EWeights) {
-        let gates = 4 * GE2EEncoder.hiddenSize, mels = GE2EEncoder.melChannels
-        layers = weights.layers.enumerated().map { l, layer in
-            // Layer 0 quantises only its recurrent rows; the others quantise [x | h] whole.
-            let skip = l == 0 ? layer.inputSize : 0
-            let width = GE2EWeights.stackedWidths[l] - skip
-            var packed = [UInt8](repeating: 0, count: gates * width)
+        let gates = 4 * GE2EEncoder.hiddenSize, hidden = GE2EEncoder.hiddenSize, mels = GE2EEncoder.melChannels
+        func pack(_ stacked: [Float], firstRow: Int) -> Part {
+            var packed = [UInt8](repeating: 0, count: gates * hidden)
             var dequant = [Float](repeating: 0, count: gates)
-            layer.stackedWeights.withUnsafeBufferPointer { w in
-                likeness_i8_pack_weights(w.baseAddress! + skip * gates, width, gates, &packed, &dequant)
+            stacked.withUnsafeBufferPointer { w in
+                likeness_i8_pack_weights(w.baseAddress! + firstRow * gates, hidden, gates, &packed, &dequant)
             }
-            return Layer(width: width, packed: packed, dequant: dequant, bias: layer.bias)
+            return Part(packed: packed, dequant: dequant)
+        }
+        layers = weights.layers.enumerated().map { l, layer in
+            Layer(input: l == 0 ? nil : pack(layer.stackedWeights, firstRow: 0),
+                  recurrent: pack(layer.stackedWeights, firstRow: layer.inputSize), bias: layer.bias)
         }
         inputWeights = Array(weights.layers[0].stackedWeights[0..<(mels * gates)])
     }
@@ -44,9 +53,12 @@ struct GE2EInt8LSTM: Sendable {
     /// Per-call buffers, used by one call at a time.
     final class Scratch {
         let batch: Int
-        /// 8-bit `[x_t | h_{t-1}]` rows per layer.
+        /// 8-bit rows per layer (`rowWidths`).
         let rows: [UnsafeMutablePointer<Int8>]
-        let sums: UnsafeMutablePointer<Int32>
+        /// Per layer and row: the scale of its latest h (for the next layer now and itself next step).
+        let scales: [UnsafeMutablePointer<Float>]
+        let inputSums: UnsafeMutablePointer<Int32>
+        let recurrentSums: UnsafeMutablePointer<Int32>
         /// Layer 0: this step's mel frames (`batch × 40`) and their float product with the input weights.
         let frames: UnsafeMutablePointer<Float>
         let inputProduct: UnsafeMutablePointer<Float>
@@ -54,75 +66,97 @@ struct GE2EInt8LSTM: Sendable {
         /// The top layer's last hidden state, in float.
         let top: UnsafeMutablePointer<Float>
 
-        init(batch: Int, widths: [Int]) {
+        init(batch: Int) {
             let hidden = GE2EEncoder.hiddenSize, gates = 4 * hidden
             self.batch = batch
-            rows = widths.map { .allocate(capacity: batch * $0) }
-            sums = .allocate(capacity: batch * gates)
+            rows = GE2EInt8LSTM.rowWidths.map { .allocate(capacity: batch * $0) }
+            scales = GE2EInt8LSTM.rowWidths.map { _ in .allocate(capacity: batch) }
+            inputSums = .allocate(capacity: batch * gates)
+            recurrentSums = .allocate(capacity: batch * gates)
             frames = .allocate(capacity: batch * GE2EEncoder.melChannels)
             inputProduct = .allocate(capacity: batch * gates)
-            cells = widths.map { _ in .allocate(capacity: batch * hidden) }
+            cells = GE2EInt8LSTM.rowWidths.map { _ in .allocate(capacity: batch * hidden) }
             top = .allocate(capacity: batch * hidden)
         }
 
-        func reset(widths: [Int]) {
-            for (buffer, width) in zip(rows, widths) { buffer.update(repeating: 0, count: batch * width) }
+        /// h₀ = 0 and c₀ = 0 (the scale of an all-zero row is arbitrary).
+        func reset() {
+            for (buffer, width) in zip(rows, GE2EInt8LSTM.rowWidths) { buffer.update(repeating: 0, count: batch * width) }
+            for scale in scales { scale.update(repeating: 1.0 / 127, count: batch) }
             for cell in cells { cell.update(repeating: 0, count: batch * GE2EEncoder.hiddenSize) }
         }
 
         deinit {
             rows.forEach { $0.deallocate() }
+            scales.forEach { $0.deallocate() }
             cells.forEach { $0.deallocate() }
-            sums.deallocate()
+            inputSums.deallocate()
+            recurrentSums.deallocate()
             frames.deallocate()
             inputProduct.deallocate()
             top.deallocate()
         }
     }
 
-    func makeScratch(batch: Int) -> Scratch { Scratch(batch: batch, widths: layers.map(\.width)) }
-
     /// Runs the windows `spectrogram[start ..< start + frames]` through the three layers, a wavefront as in the
     /// float32 path, and leaves the top layer's last hidden state in `scratch.top` (`batch × 256`).
     func run(_ spectrogram: UnsafePointer<Float>, starts: ArraySlice<Int>, frames: Int, scratch: Scratch) {
         let hidden = GE2EEncoder.hiddenSize, gates = 4 * hidden, mels = GE2EEncoder.melChannels
-        let batch = starts.count
+        let batch = starts.count, widths = Self.rowWidths
         precondition(batch <= scratch.batch)
-        let widths = layers.map(\.width)
-        scratch.reset(widths: widths)
+        scratch.reset()
         let offsets = starts.map { $0 * mels }
-        inputWeights.withUnsafeBufferPointer { inputWeights in
-            for t in 0..<frames {
-                for (b, offset) in offsets.enumerated() {
-                    (scratch.frames + b * mels).update(from: spectrogram + offset + t * mels, count: mels)
-                }
+        for t in 0..<frames {
+            for (b, offset) in offsets.enumerated() {
+                (scratch.frames + b * mels).update(from: spectrogram + offset + t * mels, count: mels)
+            }
+            inputWeights.withUnsafeBufferPointer { w in
                 if batch < GE2EEncoder.smallBatch {
-                    likeness_sgemm_small(scratch.frames, batch, mels, mels, inputWeights.baseAddress!, gates,
-                                         scratch.inputProduct)
+                    likeness_sgemm_small(scratch.frames, batch, mels, mels, w.baseAddress!, gates, scratch.inputProduct)
                 } else {
                     BLAS.sgemm(.none, .none, m: batch, n: gates, k: mels, a: scratch.frames, lda: mels,
-                               b: inputWeights.baseAddress!, ldb: gates, beta: 0, c: scratch.inputProduct, ldc: gates)
+                               b: w.baseAddress!, ldb: gates, beta: 0, c: scratch.inputProduct, ldc: gates)
                 }
-                for (l, layer) in layers.enumerated() {
-                    let own = scratch.rows[l], width = layer.width
-                    layer.packed.withUnsafeBufferPointer { w in
-                        likeness_i8_gemm(own, batch, width, width, w.baseAddress!, gates, scratch.sums)
+            }
+            for (l, layer) in layers.enumerated() {
+                let row = scratch.rows[l], width = widths[l]
+                // The row is [x_t | h_{t-1}] (layer 0: h_{t-1} only); h_t goes to its h bytes (next step) and
+                // to the next layer's x bytes (this step).
+                let hBytes = row + width - hidden
+                let isTop = l + 1 == layers.count
+                layer.recurrent.packed.withUnsafeBufferPointer { w in
+                    likeness_i8_gemm(hBytes, batch, hidden, width, w.baseAddress!, gates, scratch.recurrentSums)
+                }
+                if let input = layer.input {
+                    input.packed.withUnsafeBufferPointer { w in
+                        likeness_i8_gemm(row, batch, hidden, width, w.baseAddress!, gates, scratch.inputSums)
                     }
-                    // h_t goes to this layer's h columns (the last 256 of its row) and to the next layer's
-                    // x columns (the first 256 of its row).
-                    let isTop = l + 1 == layers.count
-                    layer.dequant.withUnsafeBufferPointer { dequant in
+                }
+                withPart(layer.input, sums: scratch.inputSums, rows: row, stride: width,
+                         scale: l == 0 ? nil : scratch.scales[l - 1]) { input in
+                    withPart(layer.recurrent, sums: scratch.recurrentSums, rows: hBytes, stride: width,
+                             scale: scratch.scales[l]) { recurrent in
                         layer.bias.withUnsafeBufferPointer { bias in
-                            likeness_i8_lstm_step(scratch.sums, own, width, width, dequant.baseAddress!,
-                                                  bias.baseAddress!, l == 0 ? UnsafePointer(scratch.inputProduct) : nil,
-                                                  scratch.cells[l], batch, hidden,
-                                                  own + width - hidden, width,
+                            likeness_i8_lstm_step(input, recurrent, scratch.scales[l], bias.baseAddress!,
+                                                  l == 0 ? UnsafePointer(scratch.inputProduct) : nil,
+                                                  scratch.cells[l], batch, hidden, hBytes, width,
                                                   isTop ? nil : scratch.rows[l + 1], isTop ? 0 : widths[l + 1],
                                                   isTop && t + 1 == frames ? scratch.top : nil)
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// The C view of one part (an empty one when `part` is nil), valid inside `body`.
+    private func withPart<R>(_ part: Part?, sums: UnsafeMutablePointer<Int32>, rows: UnsafeMutablePointer<Int8>,
+                             stride: Int, scale: UnsafeMutablePointer<Float>?,
+                             _ body: (likeness_i8_part) -> R) -> R {
+        guard let part, let scale else { return body(likeness_i8_part()) }
+        return part.dequant.withUnsafeBufferPointer { dequant in
+            body(likeness_i8_part(sums: sums, rows: rows, row_stride: stride, k: GE2EEncoder.hiddenSize,
+                                  dequant: dequant.baseAddress!, scale: scale))
         }
     }
 }
