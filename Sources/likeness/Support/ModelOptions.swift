@@ -25,7 +25,7 @@ struct ModelOptions: ParsableArguments {
     var minimumSpeech: Double?
 
     @Option(help: ArgumentHelp(
-        "GE2E arithmetic: float32 (default; reproduces Resemblyzer) or int8 (about 3x faster with AVX-512 VNNI; scores move by about 0.001).",
+        "GE2E arithmetic: float32 (default; reproduces Resemblyzer) or int8 (about 3x faster with AVX-512 VNNI; scores move by a few thousandths).",
         valueName: "float32|int8"))
     var precision: GE2EEncoder.Precision = .float32
 
