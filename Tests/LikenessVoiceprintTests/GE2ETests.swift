@@ -144,16 +144,21 @@ import Testing
         #expect(abs(voiceprint.speechSeconds - Double(wav.count) / 16000) < 1e-9)
     }
 
-    /// Chunking the batch (maxBatch) must not change any window's embedding: windows are independent.
-    @Test func batchingDoesNotChangeResults() throws {
+    /// Chunking the batch (maxBatch) must not change any window's embedding: windows are independent (in int8
+    /// too: its integer sums are exact and each row has its own state scale).
+    @Test(arguments: GE2EEncoder.Precision.allCases)
+    func batchingDoesNotChangeResults(precision: GE2EEncoder.Precision) throws {
         guard TestPaths.hasModel else {
             print(TestPaths.skipNote("model file"))
             return
         }
         let frames = 40, count = 5
         let windows = (0..<(count * frames * 40)).map { Float(1 + sin(Double($0) * 0.013)) * 1e-3 }
-        let together = try GE2EEncoder(modelURL: TestPaths.model, maxBatch: 32).embed(windows: windows, count: count, frames: frames)
-        let oneByOne = try GE2EEncoder(modelURL: TestPaths.model, maxBatch: 2).embed(windows: windows, count: count, frames: frames)
+        func embed(maxBatch: Int) throws -> [[Float]] {
+            try GE2EEncoder(modelURL: TestPaths.model, maxBatch: maxBatch, precision: precision)
+                .embed(windows: windows, count: count, frames: frames)
+        }
+        let together = try embed(maxBatch: 32), oneByOne = try embed(maxBatch: 2)
         #expect(together.count == count)
         #expect(maxAbsDifference(together, oneByOne) < 1e-6)
     }

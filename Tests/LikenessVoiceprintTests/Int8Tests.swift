@@ -60,24 +60,22 @@ import Testing
         let utterance = VectorMath.cosine(GE2EVoiceprinter.utteranceEmbedding(partials),
                                           try loadCSV("ge2e_vA_0_embed.csv")[0])
         print("GE2E int8: max |Δ| partial \(maxAbsDifference(partials, expected)), min partial cosine \(cosines.min()!), utterance cosine \(utterance), VNNI \(GE2EEncoder.int8IsAccelerated)")
-        #expect(cosines.allSatisfy { $0 >= 0.99 })
-        #expect(utterance >= 0.999)
+        #expect(cosines.allSatisfy { $0 >= 0.999 })
+        #expect(utterance >= 0.9995)
     }
 
-    /// Integer sums are exact, so batch size cannot change a window's embedding.
-    @Test func batchingDoesNotChangeResults() throws {
+    /// Off the reference data too (windows the model never saw), int8 stays close to float32.
+    @Test func syntheticWindowsStayCloseToFloat32() throws {
         guard TestPaths.hasModel else {
             print(TestPaths.skipNote("model file"))
             return
         }
         let frames = 30, count = 9
         let windows = (0..<(count * frames * 40)).map { Float(1 + sin(Double($0) * 0.011)) * 1e-3 }
-        let together = try GE2EEncoder(modelURL: TestPaths.model, maxBatch: 32, precision: .int8)
-            .embed(windows: windows, count: count, frames: frames)
-        let apart = try GE2EEncoder(modelURL: TestPaths.model, maxBatch: 4, precision: .int8)
-            .embed(windows: windows, count: count, frames: frames)
-        let float32 = try GE2EEncoder(modelURL: TestPaths.model, maxBatch: 32).embed(windows: windows, count: count, frames: frames)
-        #expect(maxAbsDifference(together, apart) < 1e-6)
-        #expect(zip(together, float32).allSatisfy { VectorMath.cosine($0, $1) >= 0.99 })
+        func embed(_ precision: GE2EEncoder.Precision) throws -> [[Float]] {
+            try GE2EEncoder(modelURL: TestPaths.model, precision: precision).embed(windows: windows, count: count, frames: frames)
+        }
+        let int8 = try embed(.int8), float32 = try embed(.float32)
+        #expect(zip(int8, float32).allSatisfy { VectorMath.cosine($0, $1) >= 0.999 })
     }
 }
