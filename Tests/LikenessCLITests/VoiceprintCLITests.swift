@@ -64,6 +64,12 @@ struct VoiceprintCLITests {
         let wrong = try CLI.run(["embed", CLI.sample("alice_1.wav"), "--precision", "int4"])
         #expect(wrong.status != 0)
         #expect(wrong.stderr.contains("int8"), "\(wrong.stderr)")
+        // References and evidence are made with the exact arithmetic only.
+        let dir = try CLI.temporaryDirectory()
+        let enrol = try CLI.run(["enroll", "--artist", "a", "--consent", "test", CLI.sample("alice_1.wav"),
+                                 "--registry", dir.appendingPathComponent("r.sqlite").path, "--precision", "int8"])
+        #expect(enrol.status != 0 && enrol.stderr.contains("float32 only"), "\(enrol.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("r.sqlite").path))
     }
 
     @Test("compare: the same synthetic voice scores higher than a different one")

@@ -56,6 +56,7 @@ struct CalibrateCommand: ParsableCommand {
         guard prior > 0 && prior < 1 else { throw ValidationError("--prior must be between 0 and 1") }
         if asNorm && cohort == nil { throw ValidationError("--as-norm needs --cohort FILE|default") }
         guard topN >= 1 else { throw ValidationError("--top-n must be at least 1") }
+        try model.requireExactArithmetic(for: "calibrate")
     }
 
     func run() throws {

@@ -40,6 +40,8 @@ struct CohortCommand: ParsableCommand {
 
         @OptionGroup var model: ModelOptions
 
+        func validate() throws { try model.requireExactArithmetic(for: "cohort build") }
+
         @Flag(help: "No progress on stderr.")
         var quiet = false
 

@@ -37,6 +37,8 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var registry: RegistryOptions
     @OptionGroup var evidence: EvidenceOptions
 
+    func validate() throws { try model.requireExactArithmetic(for: "report") }
+
     func run() throws {
         let embedder = try model.makeEmbedder()
         var options = evidence

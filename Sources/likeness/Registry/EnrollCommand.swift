@@ -56,6 +56,7 @@ struct EnrollCommand: ParsableCommand {
     func validate() throws {
         if consent != nil && consentFile != nil { throw ValidationError("give --consent or --consent-file, not both") }
         if files.isEmpty { throw ValidationError("give at least one clip to enrol") }
+        try model.requireExactArithmetic(for: "enroll")
     }
 
     struct Rejection: Encodable {

@@ -32,6 +32,15 @@ struct ModelOptions: ParsableArguments {
     @Flag(help: "Skip volume normalisation and silence trimming (input must already be preprocessed 16 kHz audio).")
     var noPreprocess = false
 
+    /// Reference artefacts (enrolled voiceprints, cohorts, calibrations, evidence reports) must be made with the
+    /// exact arithmetic: they are what later comparisons are measured against, and they record the model but
+    /// not the precision. int8 is for queries (`embed`, `compare`, `identify`, `eval`, `scan`).
+    func requireExactArithmetic(for what: String) throws {
+        if precision != .float32 {
+            throw ValidationError("\(what) uses float32 only: it makes a reference or evidence, which records the model but not the arithmetic (--precision int8 is for embed, compare, identify, eval and scan)")
+        }
+    }
+
     var modelURL: URL {
         modelFile.map { URL(fileURLWithPath: $0) } ?? GE2EModelSource.defaultModelURL()
     }
