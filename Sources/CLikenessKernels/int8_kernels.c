@@ -1,15 +1,16 @@
 // 8-bit LSTM step products: the encoder's `--precision int8` mode.
 //
-// Why: in float32 the LSTM products bound embedding at ~1.5x Resemblyzer's speed (the core does 32 float
-// multiply-adds per cycle). AVX-512 VNNI `vpdpbusd` does 64 8-bit multiply-adds per cycle into 32-bit sums,
-// so the same products take about a quarter of the time, at the cost of quantising weights and states.
+// Why: in float32 the LSTM products bound embedding at ~1.5x Resemblyzer's speed (measured on this project's
+// machine: 16 float multiply-adds per cycle). AVX-512 VNNI `vpdpbusd` does 64 8-bit multiply-adds per cycle
+// into 32-bit sums, so the same products take about a quarter of the time, at the cost of quantising weights
+// and states.
 //
 // Scheme (symmetric, no zero points in the arithmetic that matters):
 //   - weights: per output column n, w_q = round(w / s_n) in [-127, 127], s_n = max_k |w[k][n]| / 127; stored
 //     as unsigned w_q + 128 because vpdpbusd multiplies unsigned by signed bytes;
 //   - states: each row of hidden states h (|h| < 1) as h_q = round(h / u), u = max|h| / 127 of that row;
 //   - sum: acc = sum_k (w_q + 128) h_q, exact in int32 (|acc| < 2^24), so sum_k w_q h_q = acc - 128 sum_k h_q;
-//     the product is s_n / 127 * u * (acc - 128 rowsum).
+//     the product is s_n * u * (acc - 128 rowsum).
 // A layer's input part and recurrent part are separate products with their own weight scales (their weights
 // differ in range; one scale for both cost twice the error in the embeddings).
 // The integer part is exact, so the result is the same on every CPU; without VNNI a portable loop computes
