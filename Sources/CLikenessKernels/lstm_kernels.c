@@ -36,6 +36,13 @@ static inline float sigmoid(float x) { return 1.0f / (1.0f + fast_exp(-x)); }
 // tanh(x) = 1 - 2 / (e^(2x) + 1): absolute error <= 1.2e-7 (relative accuracy is lost near 0, not absolute).
 static inline float tanh_fast(float x) { return 1.0f - 2.0f / (fast_exp(2.0f * x) + 1.0f); }
 
+// The cell on one unit's four gate pre-activations (PyTorch order i, f, g, o): updates the cell state, returns h.
+static inline float cell_update(float i, float f, float g, float o, float *c) {
+    float state = sigmoid(f) * *c + sigmoid(i) * tanh_fast(g);
+    *c = state;
+    return sigmoid(o) * tanh_fast(state);
+}
+
 __attribute__((target_clones("avx512f", "avx2", "default")))
 void likeness_lstm_step(const float *gates, const float *bias, float *cell, long batch, long n,
                         float *out, long out_stride, float *copy, long copy_stride) {
@@ -44,13 +51,8 @@ void likeness_lstm_step(const float *gates, const float *bias, float *cell, long
         float *restrict c = cell + b * n;
         float *restrict h = out + b * out_stride;
         for (long j = 0; j < n; j++) {
-            float input_gate = sigmoid(g[j] + bias[j]);
-            float forget_gate = sigmoid(g[n + j] + bias[n + j]);
-            float candidate = tanh_fast(g[2 * n + j] + bias[2 * n + j]);
-            float output_gate = sigmoid(g[3 * n + j] + bias[3 * n + j]);
-            float state = forget_gate * c[j] + input_gate * candidate;
-            c[j] = state;
-            h[j] = output_gate * tanh_fast(state);
+            h[j] = cell_update(g[j] + bias[j], g[n + j] + bias[n + j], g[2 * n + j] + bias[2 * n + j],
+                               g[3 * n + j] + bias[3 * n + j], &c[j]);
         }
         if (copy) memcpy(copy + b * copy_stride, h, (size_t)n * sizeof(float));
     }
@@ -145,15 +147,7 @@ void likeness_i8_lstm_step(likeness_i8_part input, likeness_i8_part recurrent, f
             for (long j = 0; j < 4 * n; j++) pre[j] += x[j];
         }
         float *restrict c = cell + b * n;
-        for (long j = 0; j < n; j++) {
-            float input_gate = sigmoid(pre[j]);
-            float forget_gate = sigmoid(pre[n + j]);
-            float candidate = tanh_fast(pre[2 * n + j]);
-            float output_gate = sigmoid(pre[3 * n + j]);
-            float state = forget_gate * c[j] + input_gate * candidate;
-            c[j] = state;
-            value[j] = output_gate * tanh_fast(state);
-        }
+        for (long j = 0; j < n; j++) value[j] = cell_update(pre[j], pre[n + j], pre[2 * n + j], pre[3 * n + j], &c[j]);
         // max |h| as an integer maximum of the bit patterns without sign (monotonic for finite floats), a
         // reduction the compiler vectorises, unlike a float maximum.
         uint32_t peak_bits = 0;

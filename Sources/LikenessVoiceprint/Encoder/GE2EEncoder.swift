@@ -85,21 +85,31 @@ public final class GE2EEncoder: Sendable {
         var embeddings: [[Float]] = []
         embeddings.reserveCapacity(starts.count)
         let batch = min(size, starts.count)
-        if let int8 {
-            let scratch = GE2EInt8LSTM.Scratch(batch: batch)
-            for first in stride(from: 0, to: starts.count, by: size) {
-                let batchStarts = starts[first..<min(first + size, starts.count)]
-                int8.run(spectrogram.baseAddress!, starts: batchStarts, frames: frames, scratch: scratch)
-                embeddings += project(lastHidden: scratch.top, stride: Self.hiddenSize, batch: batchStarts.count)
-            }
-            return embeddings
-        }
-        let scratch = Scratch(batch: batch)
+        let int8Scratch = int8 == nil ? nil : GE2EInt8LSTM.Scratch(batch: batch)
+        let scratch = int8 == nil ? Scratch(batch: batch) : nil
         for first in stride(from: 0, to: starts.count, by: size) {
             let batchStarts = starts[first..<min(first + size, starts.count)]
-            embeddings += forward(spectrogram, starts: batchStarts, frames: frames, scratch: scratch)
+            if let int8, let int8Scratch {
+                int8.run(spectrogram.baseAddress!, starts: batchStarts, frames: frames, scratch: int8Scratch)
+                embeddings += project(lastHidden: int8Scratch.top, stride: Self.hiddenSize, batch: batchStarts.count)
+            } else if let scratch {
+                embeddings += forward(spectrogram, starts: batchStarts, frames: frames, scratch: scratch)
+            }
         }
         return embeddings
+    }
+
+    /// `out[batch × 1024] = rows[batch × k] (row stride ldx) · weights[k × 1024]`, float32. Below `smallBatch`
+    /// rows in `likeness_sgemm_small` (no weight packing), else OpenBLAS.
+    static func gateProduct(_ rows: UnsafePointer<Float>, batch: Int, k: Int, ldx: Int,
+                            weights: UnsafePointer<Float>, out: UnsafeMutablePointer<Float>) {
+        let gates = 4 * hiddenSize
+        if batch < smallBatch {
+            likeness_sgemm_small(rows, batch, k, ldx, weights, gates, out)
+        } else {
+            BLAS.sgemm(.none, .none, m: batch, n: gates, k: k, a: rows, lda: ldx, b: weights, ldb: gates,
+                       beta: 0, c: out, ldc: gates)
+        }
     }
 
     /// Per-call working buffers: `[x_t | h_{t-1}]` rows per layer, gate pre-activations, cell states.
@@ -147,13 +157,7 @@ public final class GE2EEncoder: Sendable {
                 let layer = weights.layers[l], width = widths[l], own = scratch.stacked[l]
                 layer.stackedWeights.withUnsafeBufferPointer { w in
                     // G = [x_t | h_{t-1}] · [W_ih | W_hh]ᵀ; the bias is added in the cell.
-                    if batch < Self.smallBatch {
-                        likeness_sgemm_small(own, batch, width, width, w.baseAddress!, 4 * hidden, scratch.gates)
-                    } else {
-                        BLAS.sgemm(.none, .none, m: batch, n: 4 * hidden, k: width,
-                                   a: own, lda: width, b: w.baseAddress!, ldb: 4 * hidden,
-                                   beta: 0, c: scratch.gates, ldc: 4 * hidden)
-                    }
+                    Self.gateProduct(own, batch: batch, k: width, ldx: width, weights: w.baseAddress!, out: scratch.gates)
                 }
                 // h_t goes to this layer's h columns (next step) and to the next layer's x columns (this step).
                 let isTop = l + 1 == Self.layerCount

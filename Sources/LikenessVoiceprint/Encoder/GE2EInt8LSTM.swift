@@ -111,12 +111,8 @@ struct GE2EInt8LSTM: Sendable {
                 (scratch.frames + b * mels).update(from: spectrogram + offset + t * mels, count: mels)
             }
             inputWeights.withUnsafeBufferPointer { w in
-                if batch < GE2EEncoder.smallBatch {
-                    likeness_sgemm_small(scratch.frames, batch, mels, mels, w.baseAddress!, gates, scratch.inputProduct)
-                } else {
-                    BLAS.sgemm(.none, .none, m: batch, n: gates, k: mels, a: scratch.frames, lda: mels,
-                               b: w.baseAddress!, ldb: gates, beta: 0, c: scratch.inputProduct, ldc: gates)
-                }
+                GE2EEncoder.gateProduct(scratch.frames, batch: batch, k: mels, ldx: mels, weights: w.baseAddress!,
+                                        out: scratch.inputProduct)
             }
             for (l, layer) in layers.enumerated() {
                 let row = scratch.rows[l], width = widths[l]
