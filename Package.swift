@@ -5,11 +5,13 @@
 //   LikenessAudio      decode (libsndfile) + resample (libsoxr) -> mono Float PCM
 //   LikenessFeatures   STFT (FFTW) -> fbank / MFCC / GE2E mel, presets matching Kaldi and librosa
 //   LikenessVAD        voice-activity detection for the GE2E front end (WebRTC-style GMM VAD)
-//   LikenessVoiceprint GE2E speaker encoder (LSTM on OpenBLAS), VAD, MFCC-statistics baseline
+//   LikenessVoiceprint the model catalogue: speaker models (GE2E, MFCC baseline), one folder each
 //   LikenessScoring    cosine, EER / minDCF / Cllr, calibration, cohort percentile
 //   LikenessRegistry   enrolled artists in SQLite (GRDB), audit log
 //   LikenessReport     self-contained HTML evidence reports
 //   LikenessScan       batch scans: folder walking, sliding-window segments, resumable JSONL/CSV output
+//   LikenessCore       the use cases (compare, identify, enrol, report, evaluate, calibrate, cohort) over
+//                      the stages above; the CLI and the server are thin adapters over it
 //   likeness           the command-line tool (swift-argument-parser)
 import PackageDescription
 
@@ -20,7 +22,7 @@ let package = Package(
         .executable(name: "likeness", targets: ["likeness"]),
         .library(name: "Likeness", targets: [
             "LikenessAudio", "LikenessFeatures", "LikenessVAD", "LikenessVoiceprint",
-            "LikenessScoring", "LikenessRegistry", "LikenessReport", "LikenessScan",
+            "LikenessScoring", "LikenessRegistry", "LikenessReport", "LikenessScan", "LikenessCore",
         ]),
     ],
     dependencies: [
@@ -44,7 +46,7 @@ let package = Package(
         // The LSTM cell's element-wise loop, built for AVX-512/AVX2/baseline and picked at load time.
         .target(name: "CLikenessKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "LikenessVoiceprint", dependencies: [
-            "LikenessAudio", "LikenessFeatures", "LikenessVAD", "COpenBLAS", "CLikenessKernels",
+            "LikenessFeatures", "LikenessVAD", "COpenBLAS", "CLikenessKernels",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -57,11 +59,15 @@ let package = Package(
         .target(name: "LikenessScan", dependencies: [
             "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint", "LikenessScoring", "LikenessRegistry",
         ]),
+        .target(name: "LikenessCore", dependencies: [
+            "LikenessAudio", "LikenessVoiceprint", "LikenessScoring", "LikenessRegistry", "LikenessReport",
+            "LikenessScan",
+        ], resources: [.copy("Resources")]),
         .executableTarget(name: "likeness", dependencies: [
             "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint",
-            "LikenessScoring", "LikenessRegistry", "LikenessReport", "LikenessScan",
+            "LikenessScoring", "LikenessRegistry", "LikenessReport", "LikenessScan", "LikenessCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], resources: [.copy("Resources")]),
+        ]),
 
         // Benchmark harness driven by benchmarks/run.sh (not shipped).
         .executableTarget(name: "likeness-bench", dependencies: [
@@ -80,6 +86,9 @@ let package = Package(
         .testTarget(name: "LikenessRegistryTests", dependencies: ["LikenessTestSupport", "LikenessRegistry"]),
         .testTarget(name: "LikenessReportTests", dependencies: ["LikenessTestSupport", "LikenessReport"]),
         .testTarget(name: "LikenessScanTests", dependencies: ["LikenessTestSupport", "LikenessScan"]),
+        .testTarget(name: "LikenessCoreTests", dependencies: [
+            "LikenessTestSupport", "LikenessCore", "LikenessScoring", "LikenessRegistry", "LikenessReport", "LikenessVoiceprint",
+        ]),
         .testTarget(name: "LikenessCLITests", dependencies: ["LikenessTestSupport"], path: "Tests/LikenessCLITests"),
     ]
 )

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuilds the shipped defaults in Sources/likeness/Resources from the development data in ../shared/data:
+# Rebuilds the shipped defaults in Sources/LikenessCore/Resources from the development data in ../shared/data:
 #   default-cohort.json       one GE2E voiceprint per LibriSpeech train-clean-100 speaker (251; no audio)
 #   default-calibration.json  linear calibration fitted on some trial lists, validated on a held-out one
 # The lists used are named inside each file. Needs scripts/setup.sh first.
@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA="${LIKENESS_SHARED:-../shared}/data"
 BIN="$(swift build -c release --show-bin-path)/likeness"
-OUT=Sources/likeness/Resources
+OUT=Sources/LikenessCore/Resources
 
 "$BIN" cohort build "$DATA/librispeech_tc100" --name "LibriSpeech train-clean-100" \
   --origin "LibriSpeech train-clean-100 (Panayotov et al. 2015, CC BY 4.0): one utterance per speaker; voiceprints only, no audio" \

@@ -58,17 +58,8 @@ public enum HTMLReport {
     static func headline(_ r: EvidenceReport) -> [String] {
         let who = e(referenceName(r))
         var out: [String] = []
-        if let l = r.log10LR, !l.isNaN, let band = VerbalScale.band(log10LR: l) {
-            var s = "The voice comparison gives a likelihood ratio of <strong>\(Format.likelihoodRatio(log10LR: l))</strong> (log10\(Format.nbsp)LR\(Format.nbsp)=\(Format.nbsp)\(Format.signed(l, 2))): "
-            switch band.favours {
-            case .sameSpeaker?:
-                s += "<strong>\(band.strength.adjective) support</strong> for the proposition that the voice in the clip is the voice of \(who) rather than of another speaker."
-            case .differentSpeaker?:
-                s += "<strong>\(band.strength.adjective) support</strong> for the proposition that the voice in the clip is the voice of another speaker rather than of \(who)."
-            case nil:
-                s += "<strong>no support</strong> for either proposition over the other."
-            }
-            out.append(s)
+        if let l = r.log10LR, !l.isNaN {
+            out.append(EvidenceWording.likelihoodRatio(log10LR: l, propositions: .clip(against: who), markup: .html))
         } else {
             out.append("No calibrated likelihood ratio is available for this comparison. The raw similarity score is \(Format.fixed(r.score, 3)) (cosine similarity of the voiceprints), which on its own does not express the strength of the evidence.")
         }
@@ -77,11 +68,8 @@ public enum HTMLReport {
     }
 
     static func percentileSentence(_ p: PercentileFacts, who: String) -> String? {
-        guard p.cohortSize > 0, p.fraction.isFinite else { return nil }
-        let voices = "\(Format.integer(p.cohortSize)) voice\(p.cohortSize == 1 ? "" : "s") in the reference cohort (\(e(p.cohortName)))"
-        if p.fraction >= 1 { return "The clip is closer to the voiceprint of \(who) than <strong>all</strong> \(voices)." }
-        if p.fraction <= 0 { return "The clip is <strong>less close</strong> to the voiceprint of \(who) than every one of the \(voices)." }
-        return "The clip is closer to the voiceprint of \(who) than <strong>\(Format.percent(p.fraction))</strong> of the \(voices)."
+        EvidenceWording.percentile(fraction: p.fraction, cohortSize: p.cohortSize, cohortName: e(p.cohortName), who: who,
+                                   markup: .html)
     }
 
     static func propositions(_ r: EvidenceReport) -> String {
@@ -154,7 +142,7 @@ public enum HTMLReport {
         var lower = 0.0
         for strength in VerbalScale.Strength.allCases {
             let upper = strength.upperLog10
-            let lrRange = upper.map { "\(lrWords(lower)) to \(lrWords($0))" } ?? "more than \(lrWords(lower))"
+            let lrRange = upper.map { "\(Format.magnitude(pow(10, lower))) to \(Format.magnitude(pow(10, $0)))" } ?? "more than \(Format.magnitude(pow(10, lower)))"
             let logRange = upper.map { "\(Format.fixed(lower, 2)) to \(Format.fixed($0, 2))" } ?? "more than \(Format.fixed(lower, 2))"
             let words = strength == .none ? "no support for either proposition" : "\(strength.adjective) support"
             let isCurrent = band?.strength == strength
@@ -169,7 +157,6 @@ public enum HTMLReport {
         """
     }
 
-    static func lrWords(_ log10Value: Double) -> String { Format.magnitude(pow(10, log10Value)) }
 
     static func caseFigures(_ r: EvidenceReport) -> String {
         let who = referenceName(r)

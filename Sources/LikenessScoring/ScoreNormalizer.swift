@@ -22,10 +22,17 @@ public struct ScoreNormalizer: Sendable, Codable, Equatable {
         self.topN = topN
     }
 
+    /// Mean and standard deviation of one side's top-N cohort scores.
+    public typealias SideStatistics = (mean: Double, std: Double)
+
     public func normalize(score: Double, enrolCohortScores: [Double], testCohortScores: [Double]) -> Double {
-        let e = Self.topStatistics(enrolCohortScores, topN: topN)
-        let t = Self.topStatistics(testCohortScores, topN: topN)
-        return 0.5 * ((score - e.mean) / e.std + (score - t.mean) / t.std)
+        Self.normalize(score: score, enrol: Self.topStatistics(enrolCohortScores, topN: topN),
+                       test: Self.topStatistics(testCohortScores, topN: topN))
+    }
+
+    /// The formula above, from each side's statistics (cached by callers that score one side many times).
+    public static func normalize(score: Double, enrol e: SideStatistics, test t: SideStatistics) -> Double {
+        0.5 * ((score - e.mean) / e.std + (score - t.mean) / t.std)
     }
 
     public static func asNorm(score: Double, enrolCohortScores: [Double], testCohortScores: [Double],
@@ -35,7 +42,7 @@ public struct ScoreNormalizer: Sendable, Codable, Equatable {
     }
 
     /// Mean and population standard deviation of the `topN` largest scores; NaN when undefined.
-    public static func topStatistics(_ scores: [Double], topN: Int) -> (mean: Double, std: Double) {
+    public static func topStatistics(_ scores: [Double], topN: Int) -> SideStatistics {
         guard !scores.isEmpty else { return (.nan, .nan) }
         let kept = scores.count <= topN ? scores : Array(scores.sorted(by: >).prefix(topN))
         let n = Double(kept.count)

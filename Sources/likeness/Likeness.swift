@@ -1,8 +1,10 @@
 import ArgumentParser
+import LikenessCore
 
-/// The `likeness` command: compares voices and reports calibrated evidence.
+/// The `likeness` command: compares voices and reports calibrated evidence. Every command parses its options,
+/// calls one use case of LikenessCore and prints the result.
 @main
-struct Likeness: ParsableCommand {
+struct Likeness: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "likeness",
         abstract: "Voice-likeness similarity detector: how likely a clip is an enrolled voice, and how unusually close.",
@@ -12,7 +14,7 @@ struct Likeness: ParsableCommand {
           likeness eval trials.tsv
           likeness features clip.wav --preset kaldi-mfcc
         """,
-        version: LikenessVersion.string,
+        version: ToolVersion.string,
         subcommands: [
             CompareCommand.self, EmbedCommand.self, EvalCommand.self,
             FeaturesCommand.self, ModelCommand.self,
@@ -21,8 +23,4 @@ struct Likeness: ParsableCommand {
             ScanCommand.self,
         ]
     )
-}
-
-enum LikenessVersion {
-    static let string = "0.1.0"
 }

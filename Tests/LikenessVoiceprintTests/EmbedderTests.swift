@@ -42,19 +42,13 @@ private func expectVoiceSeparation(_ embedder: some SpeakerEmbedder, _ clips: [[
 
 @Suite struct MFCCStatsEmbedderTests {
     @Test func separatesTwoSyntheticVoices() throws {
-        guard let clips = try fixtures() else {
-            print("skipped: espeak-ng or sox not installed")
-            return
-        }
+        let clips = try #require(try fixtures(), "espeak-ng and sox are installed by scripts/setup.sh")
         try expectVoiceSeparation(MFCCStatsEmbedder(), clips)
     }
 
     /// A gain only shifts c0, which the embedding leaves out (frame selection off, so the frames are the same).
     @Test func ignoresGainWithoutFrameSelection() throws {
-        guard let clip = try synthesize(sentences[0], voice: voices[0]) else {
-            print("skipped: espeak-ng or sox not installed")
-            return
-        }
+        let clip = try #require(try synthesize(sentences[0], voice: voices[0]), "espeak-ng and sox are installed by scripts/setup.sh")
         let embedder = MFCCStatsEmbedder()
         let loud = try embedder.embed(samples16k: clip, preprocess: false)
         let quiet = try embedder.embed(samples16k: clip.map { $0 * 0.1 }, preprocess: false)
@@ -71,30 +65,16 @@ private func expectVoiceSeparation(_ embedder: some SpeakerEmbedder, _ clips: [[
 }
 
 @Suite struct GE2EVoiceprinterTests {
-    @Test func separatesTwoSyntheticVoices() throws {
-        guard TestPaths.hasModel else {
-            print(TestPaths.skipNote("model file"))
-            return
-        }
-        guard let clips = try fixtures() else {
-            print("skipped: espeak-ng or sox not installed")
-            return
-        }
+    @Test(.enabled(if: TestPaths.hasModel)) func separatesTwoSyntheticVoices() throws {
+        let clips = try #require(try fixtures(), "espeak-ng and sox are installed by scripts/setup.sh")
         try expectVoiceSeparation(try GE2EVoiceprinter(modelURL: TestPaths.model), clips)
     }
 
     /// Preprocessing trims long silences (Resemblyzer's VAD), so padding a clip with 2 s of silence on each
     /// side barely changes its voiceprint and its speech duration.
-    @Test func preprocessingTrimsSilence() throws {
-        guard TestPaths.hasModel else {
-            print(TestPaths.skipNote("model file"))
-            return
-        }
-        guard let clip = try synthesize(sentences[0], voice: voices[0]),
-              let padded = try synthesize(sentences[0], voice: voices[0], leadingSilenceSeconds: 2) else {
-            print("skipped: espeak-ng or sox not installed")
-            return
-        }
+    @Test(.enabled(if: TestPaths.hasModel)) func preprocessingTrimsSilence() throws {
+        let clip = try #require(try synthesize(sentences[0], voice: voices[0]), "espeak-ng and sox are installed by scripts/setup.sh")
+        let padded = try #require(try synthesize(sentences[0], voice: voices[0], leadingSilenceSeconds: 2))
         let voiceprinter = try GE2EVoiceprinter(modelURL: TestPaths.model)
         let plain = try voiceprinter.embed(samples16k: clip)
         let trimmed = try voiceprinter.embed(samples16k: padded)

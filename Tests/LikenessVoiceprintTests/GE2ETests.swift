@@ -4,11 +4,7 @@ import Testing
 @testable import LikenessVoiceprint
 
 @Suite struct PartialSliceTests {
-    @Test func matchesResemblyzerReference() throws {
-        guard TestPaths.hasReference else {
-            print(TestPaths.skipNote("ge2e reference"))
-            return
-        }
+    @Test(.enabled(if: TestPaths.hasReference)) func matchesResemblyzerReference() throws {
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: TestPaths.reference.appendingPathComponent("ge2e_vA_0_slices.json"))) as! [String: Any]
         let expected = (json["mel_slices"] as! [[Int]]).map { $0[0]..<$0[1] }
         let samples = json["n_samples_preprocessed"] as! Int
@@ -40,21 +36,19 @@ import Testing
 @Suite struct PiecePreprocessingTests {
     static let sentence = "The quick brown fox jumps over the lazy dog while the farmer watches from the gate."
 
-    @Test func withoutSurroundingsItIsPlainPreprocessing() throws {
-        guard TestPaths.hasModel else { print(TestPaths.skipNote("model file")); return }
+    @Test(.enabled(if: TestPaths.hasModel)) func withoutSurroundingsItIsPlainPreprocessing() throws {
         let printer = try GE2EVoiceprinter(modelURL: TestPaths.model)
-        guard let spoken = try synthesize(Self.sentence, voice: "en-us") else { return }
+        let spoken = try #require(try synthesize(Self.sentence, voice: "en-us"), "espeak-ng and sox are installed by scripts/setup.sh")
         let piece = Array(spoken[0..<min(spoken.count, 25600)])
         let plain = printer.preprocess(piece)
         #expect(!plain.isEmpty)
         #expect(printer.preprocess(piece, within: piece, at: 0) == plain)
     }
 
-    @Test func surroundingsDecideTheEdgesNotTheGain() throws {
-        guard TestPaths.hasModel else { print(TestPaths.skipNote("model file")); return }
+    @Test(.enabled(if: TestPaths.hasModel)) func surroundingsDecideTheEdgesNotTheGain() throws {
         let printer = try GE2EVoiceprinter(modelURL: TestPaths.model)
         // Real (synthetic) speech: espeak-ng, so the VAD finds voice; skipped without espeak-ng/sox.
-        guard let spoken = try synthesize(Self.sentence, voice: "en-us") else { return }
+        let spoken = try #require(try synthesize(Self.sentence, voice: "en-us"), "espeak-ng and sox are installed by scripts/setup.sh")
         let long = spoken + spoken
         let offset = 480 * 50 // 1.5 s, a whole number of 30 ms VAD windows
         let piece = Array(long[offset..<(offset + 25600)])
@@ -93,11 +87,7 @@ import Testing
     static let partialTolerance: Float = 1e-4
     static let cosineFloor: Float = 0.9999
 
-    @Test func referenceMelWindowsGiveReferencePartials() throws {
-        guard Self.available else {
-            print(TestPaths.skipNote("reference data or model"))
-            return
-        }
+    @Test(.enabled(if: Self.available)) func referenceMelWindowsGiveReferencePartials() throws {
         let (matrix, slices, expected) = try referenceWindows()
 
         let voiceprinter = try GE2EVoiceprinter(modelURL: TestPaths.model)
@@ -117,11 +107,7 @@ import Testing
         #expect(cosine >= Self.cosineFloor)
     }
 
-    @Test func preprocessedWaveformEmbedsLikeResemblyzer() throws {
-        guard Self.available, TestPaths.exists(TestPaths.reference.appendingPathComponent("ge2e_vA_0_wav_preprocessed.csv")) else {
-            print(TestPaths.skipNote("reference data or model"))
-            return
-        }
+    @Test(.enabled(if: Self.available && TestPaths.exists(TestPaths.reference.appendingPathComponent("ge2e_vA_0_wav_preprocessed.csv")))) func preprocessedWaveformEmbedsLikeResemblyzer() throws {
         let wav = try loadCSV("ge2e_vA_0_wav_preprocessed.csv").flatMap { $0 }
         let expected = try loadCSV("ge2e_vA_0_partials.csv")
         let voiceprinter = try GE2EVoiceprinter(modelURL: TestPaths.model)
@@ -146,12 +132,8 @@ import Testing
 
     /// Chunking the batch (maxBatch) must not change any window's embedding: windows are independent (in int8
     /// too: its integer sums are exact and each row has its own state scale).
-    @Test(arguments: GE2EEncoder.Precision.allCases)
+    @Test(.enabled(if: TestPaths.hasModel), arguments: GE2EEncoder.Precision.allCases)
     func batchingDoesNotChangeResults(precision: GE2EEncoder.Precision) throws {
-        guard TestPaths.hasModel else {
-            print(TestPaths.skipNote("model file"))
-            return
-        }
         let frames = 40, count = 5
         let windows = (0..<(count * frames * 40)).map { Float(1 + sin(Double($0) * 0.013)) * 1e-3 }
         func embed(maxBatch: Int) throws -> [[Float]] {
@@ -165,11 +147,7 @@ import Testing
 
     /// Small batches take the packing-free kernel (`likeness_sgemm_small`, including a last block of 1-3 rows),
     /// large ones OpenBLAS: both must give the same embeddings up to float rounding.
-    @Test func smallBatchKernelAgreesWithBLAS() throws {
-        guard TestPaths.hasModel else {
-            print(TestPaths.skipNote("model file"))
-            return
-        }
+    @Test(.enabled(if: TestPaths.hasModel)) func smallBatchKernelAgreesWithBLAS() throws {
         let frames = 20, count = GE2EEncoder.smallBatch + 3
         let windows = (0..<(count * frames * 40)).map { Float(1 + sin(Double($0) * 0.007)) * 1e-3 }
         let blas = try GE2EEncoder(modelURL: TestPaths.model, maxBatch: count).embed(windows: windows, count: count, frames: frames)
@@ -179,11 +157,7 @@ import Testing
         #expect(difference < 1e-5, "max |Δ| \(difference)")
     }
 
-    @Test func tooLittleSpeechIsATypedError() throws {
-        guard TestPaths.hasModel else {
-            print(TestPaths.skipNote("model file"))
-            return
-        }
+    @Test(.enabled(if: TestPaths.hasModel)) func tooLittleSpeechIsATypedError() throws {
         let voiceprinter = try GE2EVoiceprinter(modelURL: TestPaths.model)
         let halfSecond = (0..<8000).map { Float(0.1 * sin(Double($0) * 0.07)) }
         #expect(throws: VoiceprintError.tooLittleSpeech(seconds: 0.5)) {

@@ -47,11 +47,7 @@ import Testing
 @Suite(.serialized) struct GE2EInt8EncoderTests {
     /// Resemblyzer's reference windows through the 8-bit encoder: close to the float32 reference partials,
     /// and the utterance embedding (what gets compared) closer still.
-    @Test func referenceWindowsStayCloseToFloat32() throws {
-        guard TestPaths.hasReference && TestPaths.hasModel else {
-            print(TestPaths.skipNote("reference data or model"))
-            return
-        }
+    @Test(.enabled(if: TestPaths.hasReference && TestPaths.hasModel)) func referenceWindowsStayCloseToFloat32() throws {
         let (matrix, slices, expected) = try referenceWindows()
         let voiceprinter = try GE2EVoiceprinter(modelURL: TestPaths.model, precision: .int8)
         let partials = voiceprinter.embedPartials(mel: matrix, slices: slices)
@@ -65,11 +61,7 @@ import Testing
     }
 
     /// Off the reference data too (windows the model never saw), int8 stays close to float32.
-    @Test func syntheticWindowsStayCloseToFloat32() throws {
-        guard TestPaths.hasModel else {
-            print(TestPaths.skipNote("model file"))
-            return
-        }
+    @Test(.enabled(if: TestPaths.hasModel)) func syntheticWindowsStayCloseToFloat32() throws {
         let frames = 30, count = 9
         let windows = (0..<(count * frames * 40)).map { Float(1 + sin(Double($0) * 0.011)) * 1e-3 }
         func embed(_ precision: GE2EEncoder.Precision) throws -> [[Float]] {

@@ -110,11 +110,9 @@ import Testing
 }
 
 @Suite struct CheckpointImportTests {
-    @Test func wheelImportMatchesExpectedShapesAndModelFile() throws {
-        guard let wheel = TestPaths.wheel else {
-            print("skipped: Resemblyzer wheel not found (set LIKENESS_WHEEL or run `\(GE2EModelSource.setupCommand)`)")
-            return
-        }
+    @Test(.enabled(if: TestPaths.wheel != nil, "the Resemblyzer wheel: set LIKENESS_WHEEL or run `bash scripts/setup.sh`"))
+    func wheelImportMatchesExpectedShapesAndModelFile() throws {
+        let wheel = try #require(TestPaths.wheel)
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let output = directory.appendingPathComponent(GE2EModelSource.fileName)
@@ -140,11 +138,9 @@ import Testing
         #expect(file.tensors.values.allSatisfy { $0.values.allSatisfy(\.isFinite) })
     }
 
-    @Test func wrongChecksumIsRefused() throws {
-        guard let wheel = TestPaths.wheel else {
-            print("skipped: Resemblyzer wheel not found")
-            return
-        }
+    @Test(.enabled(if: TestPaths.wheel != nil, "the Resemblyzer wheel: set LIKENESS_WHEEL or run `bash scripts/setup.sh`"))
+    func wrongChecksumIsRefused() throws {
+        let wheel = try #require(TestPaths.wheel)
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let output = directory.appendingPathComponent("never.safetensors")
@@ -155,11 +151,7 @@ import Testing
         #expect(!TestPaths.exists(output))
     }
 
-    @Test func modelInfoDescribesTheSharedModel() throws {
-        guard TestPaths.hasModel else {
-            print(TestPaths.skipNote("model file"))
-            return
-        }
+    @Test(.enabled(if: TestPaths.hasModel)) func modelInfoDescribesTheSharedModel() throws {
         let info = try ModelInfo.read(at: TestPaths.model)
         #expect(info.id == GE2EModelSource.modelID)
         #expect(info.sha256.count == 64)

@@ -71,7 +71,7 @@ public struct ArtistScorer: Sendable {
         let t = ScoreNormalizer.topStatistics(cohort.scores(against: embedding), topN: norm.topN)
         return scores.indices.map { i in
             let s = Double(scores[i]), e = enrolStatistics[rows?[i] ?? i]
-            return calibration.llr(normalizedScore: 0.5 * ((s - e.mean) / e.std + (s - t.mean) / t.std))
+            return calibration.llr(normalizedScore: ScoreNormalizer.normalize(score: s, enrol: e, test: t))
         }
     }
 

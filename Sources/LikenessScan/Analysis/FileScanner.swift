@@ -101,14 +101,14 @@ public enum FileOutcome: Sendable, Equatable {
 /// windows. Windows that pass the window rule are merged into segments per artist (`SegmentMerger`).
 /// Not Sendable (scratch buffers): one per worker.
 public final class FileScanner {
-    public let voiceprinter: GE2EVoiceprinter
+    public let voiceprinter: any WindowedSpeakerEmbedder
     public let scorer: ArtistScorer
     public let options: ScanOptions
     /// Where encoder batches of long recordings go, so idle workers can help; nil runs them inline.
     public let pool: EncoderPool?
-    static let sampleRate = GE2EVoiceprinter.sampleRate
+    static let sampleRate = 16000
 
-    public init(voiceprinter: GE2EVoiceprinter, scorer: ArtistScorer, options: ScanOptions, pool: EncoderPool? = nil) {
+    public init(voiceprinter: any WindowedSpeakerEmbedder, scorer: ArtistScorer, options: ScanOptions, pool: EncoderPool? = nil) {
         self.voiceprinter = voiceprinter
         self.scorer = scorer
         self.options = options
@@ -280,7 +280,6 @@ final class WindowEngine {
     private let scanner: FileScanner
     private let tiles: WindowSchedule
     private let tilesPerWindow: Int
-    private let partialFrames: Int
     private let minimumTileSpeech: Double
     private var ring = SampleRing()
     private var regular = 0
@@ -300,7 +299,7 @@ final class WindowEngine {
     private var recent: [Tile] = []
     private var tilesSeen = 0
 
-    private var partialSum = [Float](repeating: 0, count: GE2EEncoder.embeddingSize)
+    private var partialSum: [Float]
     private var partialCount = 0
     private var speechSum = 0.0
     private(set) var windows = 0
@@ -311,11 +310,11 @@ final class WindowEngine {
     init(scanner: FileScanner) {
         self.scanner = scanner
         let o = scanner.options
-        let printer = scanner.voiceprinter.options
-        partialFrames = printer.partialFrames
-        tiles = WindowSchedule(length: partialFrames * GE2EVoiceprinter.samplesPerFrame,
+        let embedder = scanner.voiceprinter
+        partialSum = [Float](repeating: 0, count: embedder.dimension)
+        tiles = WindowSchedule(length: embedder.tileSamples,
                                hop: Int((o.hopSeconds * Double(FileScanner.sampleRate)).rounded()))
-        tilesPerWindow = o.tilesPerWindow(partialSeconds: Double(partialFrames) / 100)
+        tilesPerWindow = o.tilesPerWindow(partialSeconds: Double(embedder.tileSamples) / Double(FileScanner.sampleRate))
         minimumTileSpeech = o.tileMinimumSpeechSeconds
         merger = SegmentMerger(maxGap: o.segmentGapSeconds)
         rule = o.effectiveWindowRule
@@ -364,7 +363,7 @@ final class WindowEngine {
         var wav = samples
         if scanner.options.preprocess {
             // Left context in whole VAD windows (the mask must line up with the tile).
-            let window = printer.options.silenceTrim.samplesPerWindow
+            let window = printer.speechDetectionWindow
             let left = min(Self.vadContext, (range.lowerBound - ring.origin) / window * window)
             let around = (range.lowerBound - left)..<min(ring.end, range.upperBound + Self.vadContext)
             wav = printer.preprocess(samples, within: ring.samples(around), at: range.lowerBound - around.lowerBound,
@@ -375,10 +374,7 @@ final class WindowEngine {
                         partial: nil)
         speechSum += speech
         if !wav.isEmpty && speech >= minimumTileSpeech {
-            // One partial: the (trimmed) tile zero-padded to 160 frames, mel over the padded signal.
-            wav.append(contentsOf: repeatElement(0, count: max(0, tiles.length - wav.count)))
-            let mel = try FeaturePreset.ge2eMel.compute(wav, sampleRate: FileScanner.sampleRate)
-            melBuffer += mel.values[0..<(partialFrames * mel.dims)]
+            melBuffer += try printer.tileFeatures(wav)
             tile.partial = []
         }
         pending.append(tile)
@@ -389,12 +385,12 @@ final class WindowEngine {
     private func flush() {
         guard !pending.isEmpty else { return }
         let count = pending.filter { $0.partial != nil }.count
-        let encoder = scanner.voiceprinter.encoder, frames = partialFrames, mel = melBuffer
+        let embedder = scanner.voiceprinter, features = melBuffer
         if let pool = scanner.pool {
-            inFlight.append((pool.submit { encoder.embed(windows: mel, count: count, frames: frames) }, pending, nil))
+            inFlight.append((pool.submit { embedder.embedTiles(features, count: count) }, pending, nil))
             drain(keeping: Self.maxInFlight)
         } else {
-            inFlight.append((nil, pending, encoder.embed(windows: mel, count: count, frames: frames)))
+            inFlight.append((nil, pending, embedder.embedTiles(features, count: count)))
             drain(keeping: 0)
         }
         pending.removeAll(keepingCapacity: true)
@@ -435,7 +431,7 @@ final class WindowEngine {
         speechWindows += 1
         let start = window[0].start, end = window[window.count - 1].end
         let scorer = scanner.scorer
-        let embedding = GE2EVoiceprinter.utteranceEmbedding(partials)
+        let embedding = scanner.voiceprinter.pool(partials)
         let scores = scorer.scores(embedding)
         merger.advance(to: start)
         switch rule {

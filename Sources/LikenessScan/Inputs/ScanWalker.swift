@@ -1,4 +1,5 @@
 import Foundation
+import LikenessAudio
 
 /// One file to scan, as listed before anything is decoded.
 public struct ScanItem: Sendable, Equatable {
@@ -51,6 +52,15 @@ public enum ScanWalker {
         var state = WalkState()
         for path in named { state.add(named: path) }
         return state.items
+    }
+
+    /// The audio files under a folder (those libsndfile can open; hidden entries skipped, links followed
+    /// without loops), as sorted path strings. For commands that take a folder of clips (`cohort build`).
+    public static func audioFiles(under folder: String) throws -> [String] {
+        try items(arguments: [ScanPath(folder)])
+            .filter { $0.problem == nil && $0.origin == .found }
+            .compactMap { item in item.path.string.flatMap { (try? AudioDecoder.probe(path: $0)) != nil ? $0 : nil } }
+            .sorted()
     }
 
     /// The paths a manifest lists: one per line (LF or CRLF), blank lines and lines starting with "#"

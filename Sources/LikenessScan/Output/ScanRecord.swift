@@ -147,7 +147,8 @@ public struct ScanSettings: Codable, Sendable, Equatable {
     /// must not be appended to rows of the old one. Nil in rows that did not record it.
     public var analysis: String?
 
-    /// The analysis method of this version. Change it whenever the numbers a scan writes would change.
+    /// The analysis method of this version for GE2E (`GE2EVoiceprinter.tileAnalysis`). Change it whenever the
+    /// numbers a scan writes would change.
     public static let currentAnalysis =
         "GE2E; files up to --segment-over embedded whole as compare does; longer ones in 1.6 s tiles with >= 1.2 s of speech, VAD with 0.3 s context (v1)"
 
@@ -173,7 +174,9 @@ public struct ScanSettings: Codable, Sendable, Equatable {
     /// they are not exactly every artist of its index. Workers and batch size are left out: they do not
     /// change the rows.
     /// `precision`: the encoder's arithmetic; int8 scores differ slightly, so it is part of `analysis`.
-    public init(options: ScanOptions, scorer: ArtistScorer, precision: GE2EEncoder.Precision = .float32) {
+    /// `analysis`: the model's tile analysis (`WindowedSpeakerEmbedder.tileAnalysis`).
+    public init(options: ScanOptions, scorer: ArtistScorer, precision: ModelPrecision = .float32,
+                analysis: String = currentAnalysis) {
         switch options.hitRule {
         case .top(let k): hits = "--top \(k)"
         case .minScore(let s): hits = "--min-score \(Self.number(s))"
@@ -199,7 +202,7 @@ public struct ScanSettings: Codable, Sendable, Equatable {
             return text
         }
         cohort = scorer.cohort.map { "\($0.name) (\($0.voices.count) voices)" }
-        analysis = Self.currentAnalysis + (precision == .float32 ? "" : "; \(precision.rawValue) LSTM products")
+        self.analysis = analysis + (precision == .float32 ? "" : "; \(precision.rawValue) LSTM products")
     }
 
     enum CodingKeys: String, CodingKey {

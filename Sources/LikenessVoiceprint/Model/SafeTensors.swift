@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A safetensors file holding float32 tensors (https://github.com/huggingface/safetensors, "Format"):
@@ -8,6 +9,9 @@ import Foundation
 public struct SafeTensorsFile: Sendable {
     public var tensors: [String: Tensor]
     public var metadata: [String: String]
+    /// SHA-256 of the bytes read by `init(contentsOf:)` (nil for files built in memory): the model's identity
+    /// in provenance, taken from the very bytes that were loaded.
+    public private(set) var sha256: String?
 
     /// Header sizes above this are rejected (the reference implementation uses the same 100 MB cap).
     static let maxHeaderBytes = 100_000_000
@@ -25,6 +29,7 @@ public struct SafeTensorsFile: Sendable {
             throw ModelError.invalidModel(path: url.path, reason: "cannot read: \(error.localizedDescription)")
         }
         try self.init(data: data, path: url.path)
+        sha256 = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 
     /// Decodes and validates an in-memory file; `path` only labels errors.

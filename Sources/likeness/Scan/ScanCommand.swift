@@ -1,15 +1,13 @@
 import ArgumentParser
 import Foundation
-import LikenessAudio
-import LikenessRegistry
-import LikenessReport
+import LikenessCore
 import LikenessScan
 import LikenessVoiceprint
 
 extension ScanFormat: ExpressibleByArgument {}
 
 /// `likeness scan PATH...`: every audio file under the paths against every (or the named) enrolled artist.
-struct ScanCommand: ParsableCommand {
+struct ScanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
         abstract: "Scan folders of audio for enrolled voices: one row per file-artist hit, with segments in long recordings.",
@@ -23,7 +21,7 @@ struct ScanCommand: ParsableCommand {
 
         Hits: without a threshold, the best --top artists of each file; with --threshold (log10 LR, needs \
         --calibration) or --min-score (cosine), every artist over it. Files longer than --segment-over \
-        seconds are streamed with bounded memory and cut into 1.6 s tiles (one GE2E partial each) every \
+        seconds are streamed with bounded memory and cut into tiles (1.6 s, one GE2E partial, with --model ge2e) every \
         --hop seconds; a window (--window, two tiles by default) is scored on the mean of its tiles, so \
         neighbouring windows share work. Windows \
         over the threshold (or --segment-min-score, default \(ScanOptions.defaultWindowMinScore) cosine) \
@@ -126,274 +124,57 @@ struct ScanCommand: ParsableCommand {
         if force && !resume { throw ValidationError("--force only applies with --resume (to append to an output scanned with other settings)") }
         if json && out == nil { throw ValidationError("--json prints the summary on stdout: give --out for the rows") }
         if top < 1 { throw ValidationError("--top must be at least 1") }
-        if model.kind != .ge2e { throw ValidationError("scan uses the GE2E model (--model ge2e)") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        try scanOptions(calibrated: evidence.calibration != nil).validate(calibrated: evidence.calibration != nil)
+        try request.options.validate(calibrated: evidence.calibration != nil)
     }
 
-    func scanOptions(calibrated: Bool) -> ScanOptions {
-        var o = ScanOptions()
-        if let threshold { o.hitRule = .minLog10LR(threshold) } else if let minScore { o.hitRule = .minScore(minScore) } else { o.hitRule = .top(top) }
-        o.windowRule = segmentMinScore.map { .minScore($0) }
-        o.windowSeconds = window
-        o.hopSeconds = hop
-        o.segmentOverSeconds = segmentOver
-        o.windowMinimumSpeechSeconds = windowMinSpeech
-        o.segmentGapSeconds = segmentGap
-        o.maxDurationSeconds = maxDuration
-        if let jobs { o.workers = jobs }
-        o.preprocess = !model.noPreprocess
-        return o
+    var request: ScanRequest {
+        var r = ScanRequest()
+        r.paths = paths
+        r.manifests = manifest
+        r.artists = artists
+        r.threshold = threshold
+        r.minScore = minScore
+        r.top = top
+        r.out = out
+        r.format = format
+        r.resume = resume
+        r.force = force
+        r.report = report
+        r.window = window
+        r.hop = hop
+        r.segmentOver = segmentOver
+        r.windowMinSpeech = windowMinSpeech
+        r.segmentMinScore = segmentMinScore
+        r.segmentGap = segmentGap
+        r.maxDuration = maxDuration
+        r.jobs = jobs
+        r.preprocess = !model.noPreprocess
+        r.evidence = evidence.selection
+        return r
     }
 
-    struct Payload: Encodable {
-        let files: Int
-        let ok: Int
-        let errors: Int
-        let skipped: Int
-        let ignored: Int
-        let hits: Int
-        let filesWithHits: Int
-        let audioSeconds: Double
-        let wallSeconds: Double
-        let realTimeFactor: Double
-        let artistsSearched: Int
-        let out: String?
-        let format: String
-        let report: String?
-        let provenance: Provenance
-    }
-
-    func run() throws {
-        guard let printer = try model.makeEmbedder() as? GE2EVoiceprinter else {
-            throw CLIError("scan uses the GE2E model (--model ge2e)")
+    func run() async throws {
+        guard let embedder = try model.makeEmbedder() as? any WindowedSpeakerEmbedder else {
+            throw CLIError("scan needs a model that embeds long recordings in tiles (--model \(ModelCatalogue.all.filter { $0.role == .speakerEmbedder }.map(\.name).first ?? "ge2e"))")
         }
-        let ev = try evidence.load(modelID: printer.modelID)
-        let options = scanOptions(calibrated: ev.calibration != nil)
-        let reg = try registry.openExisting()
-        let index = try reg.index(modelID: printer.modelID)
-        guard index.count > 0 else { throw CLIError("no artists enrolled with model \(printer.modelID) in \(registry.url.path)") }
-        for id in artists where !index.artistIDs.contains(id) {
-            throw CLIError("artist \(id) has no voiceprint for model \(printer.modelID) in \(registry.url.path)")
-        }
-        let scorer = try ArtistScorer(index: index, artists: artists.isEmpty ? nil : artists,
-                                      calibration: ev.calibration, cohort: ev.cohort)
-        let items = try ScanWalker.items(arguments: paths.map { ScanPath($0) }, manifests: manifest.map { ScanPath($0) })
-
-        let fmt = format ?? out.map(ScanFormat.forPath) ?? .jsonl
-        let output: ScanOutput
-        var resumed = ResumeIndex(records: [])
-        if let out {
-            (output, resumed) = try ScanOutput.open(path: out, format: fmt, resume: resume)
-            // Checked here, before anything is printed, so a refusal is the only line; the runner checks again.
-            do {
-                try resumed.checkSettings(ScanSettings(options: options, scorer: scorer, precision: printer.encoder.precision), modelID: printer.modelID, path: out)
-            } catch ScanOutputError.settingsChanged(_, let differences) where force {
-                Output.warn("--force: appending to \(out), which was scanned with other settings: \(differences.joined(separator: "; "))")
-            } catch ScanOutputError.settingsUnknown where force {
-                Output.warn("--force: appending to \(out), which does not record the settings it was scanned with")
-            }
-            if resume && resumed.fileCount > 0 {
-                Output.note("resuming \(out): \(resumed.fileCount) file(s) already scanned will be skipped")
-            }
-        } else {
-            output = try ScanOutput.standardOutput(format: fmt)
-        }
-        defer { output.close() }
-
-        let collected = RecordCollector(keep: report != nil)
-        let bar = ProgressBar(enabled: !noProgress && isatty(STDERR_FILENO) == 1)
-        let summary: ScanSummary
+        let scoring = try evidence.selection.load(modelID: embedder.modelID)
+        let bar = ScanProgressBar(enabled: !noProgress && isatty(STDERR_FILENO) == 1)
+        let result: Scan.Result
         do {
-            summary = try ScanRunner.run(
-                items: items, voiceprinter: printer, scorer: scorer, options: options, output: output, resume: resumed,
-                allowChangedSettings: force, onRecords: { collected.add($0) }, onProgress: { bar.show($0) })
+            result = try await Scan(registry: try registry.openExisting(), embedder: embedder, scoring: scoring, request: request)
+                .run(registryName: registry.url.path, onNote: { Output.note($0) }, onWarning: { Output.warn($0) },
+                     onProgress: { bar.show($0) })
         } catch {
             bar.end()
-            // Refused before scanning (settings, options): nothing to record. Failed mid-scan (the output
-            // could not be written): the rows written so far are on record.
-            if collected.filesWritten > 0 {
-                try? recordAudit(reg, modelID: printer.modelID, items: items.count, artistsSearched: scorer.count,
-                                 summary: nil, hitsByArtist: collected.hitsByArtist, error: "\(error)")
-            }
             throw error
         }
         bar.end()
-        try recordAudit(reg, modelID: printer.modelID, items: items.count, artistsSearched: scorer.count,
-                        summary: summary, hitsByArtist: collected.hitsByArtist, error: nil)
-
-        let parameters = methodParameters(options: options, ev: ev, artistsSearched: scorer.count)
-        if let report {
-            try writeReport(to: report, records: resumed.records + collected.records, parameters: parameters)
-        }
-        let provenance = try Provenance(model: model, modelID: printer.modelID, audio: [], parameters: parameters)
-        if json {
-            try Output.printJSON(Payload(
-                files: summary.files, ok: summary.ok, errors: summary.errors, skipped: summary.skipped,
-                ignored: summary.ignored, hits: summary.hits, filesWithHits: summary.filesWithHits,
-                audioSeconds: summary.audioSeconds, wallSeconds: summary.wallSeconds,
-                realTimeFactor: summary.realTimeFactor, artistsSearched: scorer.count, out: out, format: fmt.rawValue,
-                report: report, provenance: provenance))
-        } else {
-            var line = "scanned \(summary.files) file(s), \(String(format: "%.2f", summary.audioSeconds / 3600)) h of audio in "
-                + "\(String(format: "%.1f", summary.wallSeconds)) s (\(String(format: "%.1f", summary.realTimeFactor))x real time): "
-                + "\(summary.hits) hit(s) in \(summary.filesWithHits) file(s), \(summary.errors) error(s)"
-            if summary.skipped > 0 { line += ", \(summary.skipped) skipped (already in \(out ?? "the output"))" }
-            Output.note(line)
-        }
-    }
-
-    /// One `scan` event per run in the registry's audit log: the settings, the output (absolute path, and
-    /// its SHA-256 and size after this run, so the file can be tied to the event) and the counts. The scanned
-    /// files are only counted: their names often name the artist, and the log cannot be erased.
-    private func recordAudit(_ reg: Registry, modelID: String, items: Int, artistsSearched: Int, summary: ScanSummary?,
-                             hitsByArtist: [String: Int], error: String?) throws {
-        func number(_ x: Double?) -> JSONValue { x.map { .number($0) } ?? .null }
-        var output: [String: JSONValue] = [
-            "path": .string(out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? "stdout"),
-            "format": .string((format ?? out.map(ScanFormat.forPath) ?? .jsonl).rawValue),
-        ]
-        if let out {
-            output["sha256"] = (try? FileHash.sha256Hex(ofFile: out)).map { .string($0) } ?? .null
-            let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? NSNumber)?.doubleValue
-            output["bytes"] = number(size)
-        }
-        let parameters: [String: JSONValue] = [
-            "inputs": .number(Double(paths.count)),
-            "manifests": .number(Double(manifest.count)),
-            "threshold_log10_lr": number(threshold),
-            "min_score": number(minScore),
-            "top": threshold == nil && minScore == nil ? .number(Double(top)) : .null,
-            "artists": artists.isEmpty ? .null : .array(artists.map { .string($0) }),
-            "calibration": .string(evidence.calibration ?? "none"),
-            "cohort": .string(evidence.cohort ?? "none"),
-            "window": .number(window), "hop": .number(hop), "segment_over": .number(segmentOver),
-            "segment_min_score": number(segmentMinScore),
-            "resume": .bool(resume), "force": .bool(force), "report": report.map { .string(URL(fileURLWithPath: $0).standardizedFileURL.path) } ?? .null,
-            "output": .object(output),
-        ]
-        var result: [String: JSONValue] = [
-            "files_found": .number(Double(items)),
-            "artists_searched": .number(Double(artistsSearched)),
-            "hits_by_artist": .object(hitsByArtist.mapValues { .number(Double($0)) }),
-        ]
-        if let summary {
-            result["files_scanned"] = .number(Double(summary.files))
-            result["ok"] = .number(Double(summary.ok))
-            result["errors"] = .number(Double(summary.errors))
-            result["skipped"] = .number(Double(summary.skipped))
-            result["ignored"] = .number(Double(summary.ignored))
-            result["hits"] = .number(Double(summary.hits))
-            result["files_with_hits"] = .number(Double(summary.filesWithHits))
-            result["audio_seconds"] = .number(summary.audioSeconds)
-            result["wall_seconds"] = .number(summary.wallSeconds)
-        }
-        if let error { result["error"] = .string(error) }
-        try reg.recordAudit(AuditEvent(
-            kind: .scan, artistID: artists.count == 1 ? artists[0] : nil, modelID: modelID,
-            toolVersion: LikenessVersion.string, parameters: parameters, result: result))
-    }
-
-    private func methodParameters(options: ScanOptions, ev: Evidence, artistsSearched: Int) -> [String: String] {
-        var p: [String: String] = [
-            "score": "cosine of the file's voiceprint with each artist's mean voiceprint",
-            "artists searched": "\(artistsSearched)",
-            "window": "\(options.windowSeconds) s (\(options.tilesPerWindow(partialSeconds: 1.6)) tiles of 1.6 s), hop \(options.hopSeconds) s, for files over \(options.segmentOverSeconds) s; windows with under \(options.windowMinimumSpeechSeconds) s of speech skipped",
-            "long-file voiceprint": "normalised mean of the GE2E partial embeddings of all tiles (each 1.6 s tile preprocessed on its own)",
-        ]
-        switch options.hitRule {
-        case .top(let k): p["hits"] = "best \(k) artist(s) per file, plus artists with segments"
-        case .minScore(let s): p["hits"] = "every artist with cosine >= \(s), plus artists with segments"
-        case .minLog10LR(let l): p["hits"] = "every artist with log10 LR >= \(l), plus artists with segments"
-        }
-        switch options.effectiveWindowRule {
-        case .minScore(let s): p["segments"] = "windows with cosine >= \(s), merged when they overlap, touch or are at most \(options.segmentGapSeconds) s apart"
-        case .minLog10LR(let l): p["segments"] = "windows with log10 LR >= \(l), merged when they overlap, touch or are at most \(options.segmentGapSeconds) s apart"
-        }
-        p["calibration"] = ev.calibration.map { "\(ev.calibrationSource ?? ""): \($0.summary)" } ?? "none"
-        p["cohort"] = ev.cohort.map { "\(ev.cohortSource ?? ""): \($0.name)" } ?? "none"
-        return p
-    }
-
-    private func writeReport(to path: String, records: [ScanRecord], parameters: [String: String]) throws {
-        let hits = records.filter { $0.kind == .hit }.map { r in
-            ScanReport.Hit(
-                file: r.file, sha256: r.sha256 ?? "", artistID: r.artist ?? "", artistName: r.name ?? r.artist ?? "",
-                score: r.score ?? .nan, log10LR: r.log10LR, percentile: r.percentile, durationSeconds: r.durationSeconds,
-                segments: r.segments?.map {
-                    ScanReport.Segment(start: $0.start, end: $0.end, maxScore: $0.maxScore, meanScore: $0.meanScore,
-                                       windows: $0.windows, maxLog10LR: $0.maxLog10LR)
-                })
-        }
-        let failures = records.filter { $0.kind == .error }.map { ScanReport.Failure(file: $0.file, error: $0.error ?? "") }
-        // One entry per file: a file's first record carries its duration.
-        let files = records.filter { $0.row == 1 }
-        let page = HTMLReport.render(ScanReport(
-            title: "Scan of \(files.count) file(s)", generatedAt: ISO8601DateFormatter().string(from: Date()),
-            toolVersion: LikenessVersion.string, files: files.count,
-            audioSeconds: files.reduce(0) { $0 + ($1.durationSeconds ?? 0) }, hits: hits, failures: failures,
-            method: parameters))
-        do {
-            try Data(page.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-        } catch {
-            throw CLIError("\(path): cannot write the report: \(error.localizedDescription)")
-        }
-    }
-}
-
-/// Counts the files and hits (by artist id) written in this run, and keeps the records when a report needs them.
-private final class RecordCollector: @unchecked Sendable {
-    private let keep: Bool
-    private var stored: [ScanRecord] = []
-    private var files = 0
-    private var hits: [String: Int] = [:]
-    private let lock = NSLock()
-    init(keep: Bool) { self.keep = keep }
-    func add(_ records: [ScanRecord]) {
-        lock.lock(); defer { lock.unlock() }
-        files += 1
-        for r in records where r.kind == .hit { if let artist = r.artist { hits[artist, default: 0] += 1 } }
-        if keep { stored += records }
-    }
-    var records: [ScanRecord] { lock.lock(); defer { lock.unlock() }; return stored }
-    var filesWritten: Int { lock.lock(); defer { lock.unlock() }; return files }
-    var hitsByArtist: [String: Int] { lock.lock(); defer { lock.unlock() }; return hits }
-}
-
-/// "scan  12/40 files  1.20/3.50 h audio  35.2x real time  ETA 3m20s  2 errors" on stderr, rewritten in place.
-private final class ProgressBar: @unchecked Sendable {
-    private let enabled: Bool
-    private var shown = false
-    private let lock = NSLock()
-    init(enabled: Bool) { self.enabled = enabled }
-
-    func show(_ p: ScanProgress) {
-        guard enabled else { return }
-        lock.lock(); defer { lock.unlock() }
-        let width = 24
-        let fraction = p.filesDone == p.filesTotal ? 1
-            : p.audioSecondsTotal > 0 ? min(1, p.audioSecondsDone / p.audioSecondsTotal)
-            : Double(p.filesDone) / Double(max(1, p.filesTotal))
-        let filled = Int((fraction * Double(width)).rounded(.down))
-        var line = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
-        line += "\(p.filesDone)/\(p.filesTotal) files  "
-        line += String(format: "%.2f/%.2f h audio  %.1fx real time", p.audioSecondsDone / 3600, p.audioSecondsTotal / 3600, p.realTimeFactor)
-        if let eta = p.etaSeconds, p.filesDone < p.filesTotal { line += "  ETA " + Self.duration(eta) }
-        if p.hits > 0 { line += "  \(p.hits) hit(s)" }
-        if p.errors > 0 { line += "  \(p.errors) error(s)" }
-        Output.progress(line)
-        shown = true
-    }
-
-    func end() {
-        lock.lock(); defer { lock.unlock() }
-        if shown { Output.progress(nil) }
-    }
-
-    static func duration(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
-        if s >= 3600 { return "\(s / 3600)h\(String(format: "%02d", (s % 3600) / 60))m" }
-        if s >= 60 { return "\(s / 60)m\(String(format: "%02d", s % 60))s" }
-        return "\(s)s"
+        if json { return try Output.printJSON(result) }
+        var line = "scanned \(result.files) file(s), \(String(format: "%.2f", result.audioSeconds / 3600)) h of audio in "
+            + "\(String(format: "%.1f", result.wallSeconds)) s (\(String(format: "%.1f", result.realTimeFactor))x real time): "
+            + "\(result.hits) hit(s) in \(result.filesWithHits) file(s), \(result.errors) error(s)"
+        if result.skipped > 0 { line += ", \(result.skipped) skipped (already in \(out ?? "the output"))" }
+        Output.note(line)
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import LikenessVoiceprint
+import LikenessCore
 
 /// `likeness embed FILE...`: speaker embeddings (voiceprints) of audio files.
 struct EmbedCommand: ParsableCommand {
@@ -8,8 +8,9 @@ struct EmbedCommand: ParsableCommand {
         commandName: "embed",
         abstract: "Compute the voiceprint (speaker embedding) of each audio file.",
         discussion: """
-        The GE2E front end normalises volume to -30 dBFS (increase only), trims long silences with a \
-        voice-activity detector, cuts 1.6 s partial windows (1.3 per second) and averages their embeddings.
+        With --model ge2e (the default) the front end normalises volume to -30 dBFS (increase only), trims long \
+        silences with a voice-activity detector, cuts 1.6 s partial windows (1.3 per second) and averages \
+        their embeddings.
 
         Examples:
           likeness embed samples/alice_1.wav
@@ -43,8 +44,8 @@ struct EmbedCommand: ParsableCommand {
     }
 
     func run() throws {
-        let embedder = try model.makeEmbedder()
-        let results = ClipEmbedding.embedAll(paths: files, embedder: embedder, preprocess: !model.noPreprocess)
+        let analyzer = try model.makeAnalyzer()
+        let results = analyzer.analyzeAll(paths: files)
         var items: [Item] = []
         var failures = 0
         for (file, result) in zip(files, results) {
@@ -53,7 +54,7 @@ struct EmbedCommand: ParsableCommand {
                 clip.warnings.forEach { Output.warn($0) }
                 let vp = clip.voiceprint
                 items.append(Item(file: file, sha256: clip.sha256, model: vp.modelID,
-                                  precision: model.kind == .ge2e ? model.precision.rawValue : nil, dim: vp.embedding.count,
+                                  precision: analyzer.embedder.identity.precision?.rawValue, dim: vp.embedding.count,
                                   embedding: vp.embedding, speechSeconds: vp.speechSeconds,
                                   durationSeconds: clip.durationSeconds,
                                   partials: partials ? vp.partials : nil, warnings: clip.warnings))

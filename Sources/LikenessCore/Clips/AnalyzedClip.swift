@@ -1,0 +1,47 @@
+import Foundation
+import LikenessAudio
+import LikenessVoiceprint
+
+/// One clip followed from file to voiceprint: what a result needs for the chain of custody (the audio's
+/// SHA-256 and decoder facts) and for the enrolment policy (speech, clipping).
+public struct AnalyzedClip: Sendable {
+    public let path: String
+    public let sha256: String
+    public let info: AudioFileInfo
+    public let durationSeconds: Double
+    public let voiceprint: Voiceprint
+    /// Decoder warnings (truncated file, estimated length, ...), in words.
+    public let warnings: [String]
+    /// Fraction of samples at or near full scale (|x| >= 0.99): a sign of clipping.
+    public let clippedFraction: Double
+
+    public init(path: String, sha256: String, info: AudioFileInfo, durationSeconds: Double, voiceprint: Voiceprint,
+                warnings: [String], clippedFraction: Double) {
+        self.path = path
+        self.sha256 = sha256
+        self.info = info
+        self.durationSeconds = durationSeconds
+        self.voiceprint = voiceprint
+        self.warnings = warnings
+        self.clippedFraction = clippedFraction
+    }
+
+    /// The clip as described in results (`compare`, `identify`, reports).
+    public var summary: ClipSummary {
+        ClipSummary(file: path, sha256: sha256, durationSeconds: durationSeconds,
+                    speechSeconds: voiceprint.speechSeconds, sampleRate: info.sampleRate,
+                    channels: info.channels, format: "\(info.container)/\(info.encoding)", warnings: warnings)
+    }
+}
+
+/// A clip's facts as they appear in every result.
+public struct ClipSummary: Codable, Sendable {
+    public let file: String
+    public let sha256: String
+    public let durationSeconds: Double
+    public let speechSeconds: Double
+    public let sampleRate: Int
+    public let channels: Int
+    public let format: String
+    public let warnings: [String]
+}

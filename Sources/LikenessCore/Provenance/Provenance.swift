@@ -1,0 +1,38 @@
+import Foundation
+import LikenessVoiceprint
+
+/// Chain of custody carried by every compare / identify result: enough to reproduce and audit it. The model's
+/// identity (id, file, SHA-256, arithmetic) comes from the loaded model itself, so the file is not read again.
+public struct Provenance: Codable, Sendable {
+    public let tool: String
+    public let toolVersion: String
+    public let modelId: String
+    /// SHA-256 of the model file (nil for the file-less MFCC baseline).
+    public let modelSha256: String?
+    public let modelFile: String?
+    public let audioSha256: [String]
+    public let parameters: [String: String]
+    /// UTC, ISO 8601.
+    public let timestamp: String
+
+    /// The preprocessing statement recorded for `preprocess` on or off.
+    public static func preprocessing(_ on: Bool) -> String {
+        on ? "volume -30 dBFS (increase only) + VAD silence trimming" : "off"
+    }
+
+    public init(model: ModelIdentity, preprocess: Bool, audio: [String], parameters: [String: String],
+                date: Date = Date()) {
+        tool = ToolVersion.name
+        toolVersion = ToolVersion.string
+        modelId = model.id
+        modelSha256 = model.sha256
+        modelFile = model.file
+        audioSha256 = audio
+        var params = parameters
+        params["model"] = model.name
+        if let precision = model.precision { params["precision"] = precision.rawValue }
+        params["preprocess"] = Self.preprocessing(preprocess)
+        self.parameters = params
+        timestamp = Timestamp.seconds(date)
+    }
+}

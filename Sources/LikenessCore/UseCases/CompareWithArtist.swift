@@ -1,0 +1,62 @@
+import LikenessRegistry
+import LikenessScoring
+
+/// A clip compared with one enrolled artist: the cosine with the artist's voiceprint (the normalised mean of the
+/// enrolled clips), the best single enrolled clip, the likelihood ratio and the likeness percentile. Records a
+/// `compare` audit event.
+public struct CompareWithArtist: Sendable {
+    public let registry: Registry
+    public let analyzer: ClipAnalyzer
+    public let scoring: ScoringSystem
+
+    public init(registry: Registry, analyzer: ClipAnalyzer, scoring: ScoringSystem) {
+        self.registry = registry
+        self.analyzer = analyzer
+        self.scoring = scoring
+    }
+
+    /// The comparison and the facts a report needs (the clip, the artist's reference voiceprint).
+    public struct Outcome: Sendable {
+        public let clip: AnalyzedClip
+        public let artist: ComparedArtist
+        public let reference: [Float]
+        public let assessment: Assessment
+    }
+
+    /// Embeds the clip and scores it against the artist; records nothing.
+    public func assess(clipPath: String, artistID: String) async throws -> Outcome {
+        let modelID = analyzer.embedder.modelID
+        let reference = try await ArtistReference.load(from: registry, artistID: artistID, modelID: modelID)
+        let clip = try analyzer.analyze(path: clipPath)
+        let embedding = clip.voiceprint.embedding
+        let match = try reference.match(embedding)
+        let assessment = scoring.assess(score: Double(match.score), enrol: reference.voiceprint,
+                                        test: embedding, percentileReference: reference.voiceprint)
+        let artist = ComparedArtist(id: match.artist, name: match.name, clips: match.clips,
+                                 bestClipScore: match.bestClipScore, bestClipSha256: match.bestClipSHA256)
+        return Outcome(clip: clip, artist: artist, reference: reference.voiceprint, assessment: assessment)
+    }
+
+    public func run(clipPath: String, artistID: String) async throws -> VoiceComparison {
+        let outcome = try await assess(clipPath: clipPath, artistID: artistID)
+        let assessment = outcome.assessment, artist = outcome.artist
+        let likeness = assessment.likeness.map { l in
+            LikenessFacts(percentile: l.percentile, voicesBelow: l.voicesBelow, cohortSize: l.cohortSize,
+                          cohortName: l.cohortName, nearestCohortVoices: l.nearest,
+                          sentence: ComparisonSentences.percentile(l, who: artist.name) ?? "")
+        }
+        var parameters = scoring.provenanceParameters
+        parameters["score"] = "cosine vs artist mean voiceprint"
+        parameters["artist"] = artistID
+        let provenance = Provenance(model: analyzer.embedder.identity, preprocess: analyzer.preprocess,
+                                    audio: [outcome.clip.sha256], parameters: parameters)
+        try await registry.recordAudit(AuditEvents.comparison(
+            artistID: artistID, clipSHA256: outcome.clip.sha256, scoring: scoring, assessment: assessment,
+            bestClipScore: artist.bestClipScore))
+        return VoiceComparison(
+            assessment: assessment, scoring: "cosine against the artist's mean voiceprint", a: outcome.clip.summary,
+            b: nil, artist: artist, likeness: likeness,
+            sentence: ComparisonSentences.againstArtist(outcome.clip.path, artist: artist, assessment: assessment),
+            provenance: provenance)
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import LikenessRegistry
+
+/// An artist's own recordings added to the registry: each clip analysed and checked by the `EnrolmentPolicy`;
+/// all or nothing unless `skipRejected`.
+public struct Enrol: Sendable {
+    public let registry: Registry
+    public let analyzer: ClipAnalyzer
+    public let policy: EnrolmentPolicy
+
+    public init(registry: Registry, analyzer: ClipAnalyzer, policy: EnrolmentPolicy = .init()) {
+        self.registry = registry
+        self.analyzer = analyzer
+        self.policy = policy
+    }
+
+    public struct Rejection: Codable, Sendable {
+        public let file: String
+        public let reason: String
+    }
+
+    public struct Request: Sendable {
+        public var artistName: String
+        public var artistID: String?
+        public var consent: String?
+        public var files: [String]
+        public var skipRejected = false
+
+        public init(artistName: String, artistID: String?, consent: String?, files: [String], skipRejected: Bool) {
+            self.artistName = artistName
+            self.artistID = artistID
+            self.consent = consent
+            self.files = files
+            self.skipRejected = skipRejected
+        }
+    }
+
+    public struct Result: Codable, Sendable {
+        public let artist: ArtistSummary
+        public let created: Bool
+        public let added: [String]
+        public let skippedDuplicates: [String]
+        public let rejected: [Rejection]
+    }
+
+    /// `onRejection` hears every rejected clip before the outcome (so it is said even when nothing is enrolled);
+    /// `onWarning` the decoder's warnings of accepted clips.
+    public func run(_ request: Request, onRejection: (Rejection) -> Void = { _ in },
+                    onWarning: (String) -> Void = { _ in }) async throws -> Result {
+        let results = analyzer.analyzeAll(paths: request.files)
+        var accepted: [ClipEnrolment] = []
+        var rejected: [Rejection] = []
+        for (file, result) in zip(request.files, results) {
+            switch result {
+            case .failure(let error):
+                rejected.append(Rejection(file: file, reason: "\(error)"))
+            case .success(let clip):
+                clip.warnings.forEach(onWarning)
+                if let reason = policy.rejection(clip) {
+                    rejected.append(Rejection(file: file, reason: reason))
+                    continue
+                }
+                accepted.append(ClipEnrolment(
+                    sha256: clip.sha256, fileName: URL(fileURLWithPath: file).lastPathComponent,
+                    durationSeconds: clip.durationSeconds, sampleRate: clip.info.sampleRate,
+                    speechSeconds: clip.voiceprint.speechSeconds, modelID: clip.voiceprint.modelID,
+                    embedding: clip.voiceprint.embedding))
+            }
+        }
+        rejected.forEach(onRejection)
+        if !rejected.isEmpty && !request.skipRejected {
+            throw LikenessError.invalidInput("nothing enrolled: \(rejected.count) of \(request.files.count) clips rejected (see above; --skip-rejected enrols the rest)")
+        }
+        guard !accepted.isEmpty else { throw LikenessError.invalidInput("nothing enrolled: no acceptable clips") }
+        let result = try await registry.enroll(artistID: request.artistID, name: request.artistName,
+                                               consent: request.consent, clips: accepted, toolVersion: ToolVersion.string)
+        return Result(artist: result.artist, created: result.created, added: result.added,
+                      skippedDuplicates: result.skippedDuplicates, rejected: rejected)
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import LikenessAudio
+import LikenessRegistry
+import LikenessReport
+import LikenessScan
+import LikenessScoring
+import LikenessVoiceprint
+
+/// A batch scan: every file under the request's paths against the enrolled artists, rows written (and resumed)
+/// by `ScanRunner`, one `scan` audit event per run, and an optional HTML summary.
+public struct Scan: Sendable {
+    public let registry: Registry
+    public let embedder: any WindowedSpeakerEmbedder
+    public let scoring: ScoringSystem
+    public let request: ScanRequest
+
+    public init(registry: Registry, embedder: any WindowedSpeakerEmbedder, scoring: ScoringSystem, request: ScanRequest) {
+        self.registry = registry
+        self.embedder = embedder
+        self.scoring = scoring
+        self.request = request
+    }
+
+    /// What `scan --json` prints at the end.
+    public struct Result: Codable, Sendable {
+        public let files: Int
+        public let ok: Int
+        public let errors: Int
+        public let skipped: Int
+        public let ignored: Int
+        public let hits: Int
+        public let filesWithHits: Int
+        public let audioSeconds: Double
+        public let wallSeconds: Double
+        public let realTimeFactor: Double
+        public let artistsSearched: Int
+        public let out: String?
+        public let format: String
+        public let report: String?
+        public let provenance: Provenance
+    }
+
+    /// `onNote`/`onWarning`: lines for the operator (resuming, --force); `onProgress`: the runner's progress.
+    public func run(registryName: String, onNote: (String) -> Void = { _ in }, onWarning: (String) -> Void = { _ in },
+                    onProgress: @escaping @Sendable (ScanProgress) -> Void = { _ in }) async throws -> Result {
+        let options = request.options
+        let modelID = embedder.modelID
+        let index = try registry.index(modelID: modelID)
+        guard index.count > 0 else { throw LikenessError.notFound("no artists enrolled with model \(modelID) in \(registryName)") }
+        for id in request.artists where !index.artistIDs.contains(id) {
+            throw LikenessError.notFound("artist \(id) has no voiceprint for model \(modelID) in \(registryName)")
+        }
+        let scorer = try ArtistScorer(index: index, artists: request.artists.isEmpty ? nil : request.artists,
+                                      calibration: scoring.calibration, cohort: scoring.cohort)
+        let items = try ScanWalker.items(arguments: request.paths.map { ScanPath($0) },
+                                         manifests: request.manifests.map { ScanPath($0) })
+        let format = request.outputFormat
+        let output: ScanOutput
+        var resumed = ResumeIndex(records: [])
+        if let out = request.out {
+            (output, resumed) = try ScanOutput.open(path: out, format: format, resume: request.resume)
+            // Checked here, before anything is printed, so a refusal is the only line; the runner checks again.
+            do {
+                try resumed.checkSettings(ScanSettings(options: options, scorer: scorer, precision: embedder.identity.precision ?? .float32,
+                                                       analysis: embedder.tileAnalysis), modelID: modelID, path: out)
+            } catch ScanOutputError.settingsChanged(_, let differences) where request.force {
+                onWarning("--force: appending to \(out), which was scanned with other settings: \(differences.joined(separator: "; "))")
+            } catch ScanOutputError.settingsUnknown where request.force {
+                onWarning("--force: appending to \(out), which does not record the settings it was scanned with")
+            }
+            if request.resume && resumed.fileCount > 0 {
+                onNote("resuming \(out): \(resumed.fileCount) file(s) already scanned will be skipped")
+            }
+        } else {
+            output = try ScanOutput.standardOutput(format: format)
+        }
+        defer { output.close() }
+
+        let collected = ScanRecordCollector(keep: request.report != nil)
+        let summary: ScanSummary
+        do {
+            summary = try ScanRunner.run(
+                items: items, voiceprinter: embedder, scorer: scorer, options: options, output: output, resume: resumed,
+                allowChangedSettings: request.force, onRecords: { collected.add($0) }, onProgress: onProgress)
+        } catch {
+            // Refused before scanning (settings, options): nothing to record. Failed mid-scan (the output
+            // could not be written): the rows written so far are on record.
+            if collected.filesWritten > 0 {
+                try? await registry.recordAudit(ScanAudit.event(
+                    request: request, modelID: modelID, items: items.count, artistsSearched: scorer.count,
+                    summary: nil, hitsByArtist: collected.hitsByArtist, error: "\(error)"))
+            }
+            throw error
+        }
+        try await registry.recordAudit(ScanAudit.event(
+            request: request, modelID: modelID, items: items.count, artistsSearched: scorer.count,
+            summary: summary, hitsByArtist: collected.hitsByArtist, error: nil))
+
+        let parameters = ScanAudit.methodParameters(options: options, scoring: scoring, artistsSearched: scorer.count,
+                                                    tileSeconds: Double(embedder.tileSamples) / 16000)
+        if let report = request.report {
+            try ScanSummaryReport.write(to: report, records: resumed.records + collected.records, parameters: parameters)
+        }
+        let provenance = Provenance(model: embedder.identity, preprocess: request.preprocess, audio: [], parameters: parameters)
+        return Result(
+            files: summary.files, ok: summary.ok, errors: summary.errors, skipped: summary.skipped,
+            ignored: summary.ignored, hits: summary.hits, filesWithHits: summary.filesWithHits,
+            audioSeconds: summary.audioSeconds, wallSeconds: summary.wallSeconds,
+            realTimeFactor: summary.realTimeFactor, artistsSearched: scorer.count, out: request.out,
+            format: format.rawValue, report: request.report, provenance: provenance)
+    }
+}
+
+/// Counts the files and hits (by artist id) written in this run, and keeps the records when a report needs them.
+final class ScanRecordCollector: @unchecked Sendable {
+    private let keep: Bool
+    private var stored: [ScanRecord] = []
+    private var files = 0
+    private var hits: [String: Int] = [:]
+    private let lock = NSLock()
+    init(keep: Bool) { self.keep = keep }
+    func add(_ records: [ScanRecord]) {
+        lock.lock(); defer { lock.unlock() }
+        files += 1
+        for r in records where r.kind == .hit { if let artist = r.artist { hits[artist, default: 0] += 1 } }
+        if keep { stored += records }
+    }
+    var records: [ScanRecord] { lock.lock(); defer { lock.unlock() }; return stored }
+    var filesWritten: Int { lock.lock(); defer { lock.unlock() }; return files }
+    var hitsByArtist: [String: Int] { lock.lock(); defer { lock.unlock() }; return hits }
+}

@@ -1,0 +1,50 @@
+import LikenessScan
+
+/// What a batch scan was asked to do: inputs, hit rule, windows, outputs. The options of `likeness scan`.
+public struct ScanRequest: Sendable {
+    public var paths: [String] = []
+    public var manifests: [String] = []
+    /// Only these artist ids (empty: every artist enrolled with the model).
+    public var artists: [String] = []
+    /// Hit threshold as a calibrated log10 LR.
+    public var threshold: Double?
+    /// Hit threshold as a cosine.
+    public var minScore: Double?
+    /// Without a threshold: the best K artists per file.
+    public var top = 1
+    public var out: String?
+    public var format: ScanFormat?
+    public var resume = false
+    public var force = false
+    public var report: String?
+    public var window = 3.0
+    public var hop = 1.5
+    public var segmentOver = 30.0
+    public var windowMinSpeech = 1.0
+    public var segmentMinScore: Double?
+    public var segmentGap = 0.0
+    public var maxDuration = 86_400.0
+    public var jobs: Int?
+    public var preprocess = true
+    public var evidence = EvidenceSelection()
+
+    public init() {}
+
+    /// The output format: as given, else from the --out extension, else JSON Lines.
+    public var outputFormat: ScanFormat { format ?? out.map(ScanFormat.forPath) ?? .jsonl }
+
+    public var options: ScanOptions {
+        var o = ScanOptions()
+        if let threshold { o.hitRule = .minLog10LR(threshold) } else if let minScore { o.hitRule = .minScore(minScore) } else { o.hitRule = .top(top) }
+        o.windowRule = segmentMinScore.map { .minScore($0) }
+        o.windowSeconds = window
+        o.hopSeconds = hop
+        o.segmentOverSeconds = segmentOver
+        o.windowMinimumSpeechSeconds = windowMinSpeech
+        o.segmentGapSeconds = segmentGap
+        o.maxDurationSeconds = maxDuration
+        if let jobs { o.workers = jobs }
+        o.preprocess = preprocess
+        return o
+    }
+}

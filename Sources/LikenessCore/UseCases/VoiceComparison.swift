@@ -1,0 +1,76 @@
+import LikenessScoring
+
+/// The result of comparing a clip with another clip or with an enrolled artist: what `compare --json` prints,
+/// what a report and (later) the HTTP API are built from.
+public struct VoiceComparison: Codable, Sendable {
+    /// Cosine similarity of the two voiceprints.
+    public let score: Double
+    /// How the score was computed, in words.
+    public let scoring: String
+    /// The questioned clip (the first clip of two).
+    public let a: ClipSummary
+    /// The second clip, when two clips were compared.
+    public let b: ClipSummary?
+    /// The enrolled artist, when compared with one.
+    public let artist: ComparedArtist?
+    /// Natural-log likelihood ratio, with a calibration.
+    public let llr: Double?
+    public let log10LR: Double?
+    public let verbal: String?
+    /// The full likelihood-ratio statement (kept under its historical key).
+    public let verdict: LikelihoodRatioStatement?
+    /// Against an artist with a cohort: the fraction of cohort voices less similar to the artist than the clip.
+    public let percentile: Double?
+    public let likeness: LikenessFacts?
+    /// The result in one paragraph (`ComparisonSentences`).
+    public let sentence: String
+    public let provenance: Provenance
+
+    enum CodingKeys: String, CodingKey {
+        case score, scoring, a, b, artist, llr, log10LR = "log10Lr", verbal, verdict, percentile, likeness, sentence, provenance
+    }
+
+    init(assessment: Assessment, scoring: String, a: ClipSummary, b: ClipSummary?, artist: ComparedArtist?,
+         likeness: LikenessFacts?, sentence: String, provenance: Provenance) {
+        score = assessment.score
+        self.scoring = scoring
+        self.a = a
+        self.b = b
+        self.artist = artist
+        llr = assessment.statement?.llr
+        log10LR = assessment.statement?.log10LR
+        verbal = assessment.statement?.verbal
+        verdict = assessment.statement
+        percentile = assessment.likeness?.percentile
+        self.likeness = likeness
+        self.sentence = sentence
+        self.provenance = provenance
+    }
+}
+
+/// An enrolled artist as a comparison reports it.
+public struct ComparedArtist: Codable, Sendable {
+    public let id: String
+    public let name: String
+    public let clips: Int
+    public let bestClipScore: Float
+    public let bestClipSha256: String
+
+    public init(id: String, name: String, clips: Int, bestClipScore: Float, bestClipSha256: String) {
+        self.id = id
+        self.name = name
+        self.clips = clips
+        self.bestClipScore = bestClipScore
+        self.bestClipSha256 = bestClipSha256
+    }
+}
+
+/// Where the clip falls among the reference cohort's voices, compared with the artist.
+public struct LikenessFacts: Codable, Sendable {
+    public let percentile: Double
+    public let voicesBelow: Int
+    public let cohortSize: Int
+    public let cohortName: String
+    public let nearestCohortVoices: [ReferenceCohort.Neighbour]
+    public let sentence: String
+}

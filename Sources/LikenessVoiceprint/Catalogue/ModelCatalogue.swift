@@ -1,0 +1,20 @@
+/// Every model the tool can use. Adding a model means adding its folder (network, weights schema, descriptor)
+/// and one line here; the commands, provenance, `model info` / `model import` and the scan take it from here.
+public enum ModelCatalogue {
+    public static let all: [ModelDescriptor] = [
+        GE2EModel.descriptor,
+        MFCCStatsModel.descriptor,
+    ]
+
+    /// The default speaker model.
+    public static let defaultSpeakerModel = GE2EModel.descriptor
+
+    /// The model users call `name` (`--model NAME`), or nil.
+    public static func named(_ name: String) -> ModelDescriptor? { all.first { $0.name == name } }
+
+    /// The model whose voiceprints carry `id`, or nil.
+    public static func withID(_ id: String) -> ModelDescriptor? { all.first { $0.id == id } }
+
+    /// Names of the models of a role, for help texts and errors.
+    public static func names(role: ModelDescriptor.Role) -> [String] { all.filter { $0.role == role }.map(\.name) }
+}

@@ -1,0 +1,31 @@
+/// Which model made a result: recorded in provenance, so it comes from the loaded model itself (no second
+/// read of the file).
+public struct ModelIdentity: Sendable, Codable, Equatable {
+    /// The catalogue name users type (`--model ge2e`).
+    public var name: String
+    /// The id stored with every voiceprint (`ge2e-resemblyzer-0.1.4`).
+    public var id: String
+    /// Path of the weights file; nil for file-less models.
+    public var file: String?
+    /// SHA-256 of the weights file as loaded.
+    public var sha256: String?
+    /// The arithmetic, for models that offer more than one.
+    public var precision: ModelPrecision?
+
+    public init(name: String, id: String, file: String? = nil, sha256: String? = nil, precision: ModelPrecision? = nil) {
+        self.name = name
+        self.id = id
+        self.file = file
+        self.sha256 = sha256
+        self.precision = precision
+    }
+}
+
+/// Arithmetic of a model's matrix products.
+public enum ModelPrecision: String, Sendable, Codable, CaseIterable {
+    /// Float32 throughout: reproduces the reference implementation. The default.
+    case float32
+    /// 8-bit weights and activations in the products: faster where the CPU has 8-bit dot products, results
+    /// within a few 1e-4 in cosine of float32. Opt-in, for queries only.
+    case int8
+}

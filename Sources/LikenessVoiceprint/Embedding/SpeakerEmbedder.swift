@@ -1,0 +1,46 @@
+/// Anything that turns 16 kHz mono speech into a `Voiceprint`: the role of a speaker model in the catalogue.
+///
+/// Contract: `embed` is safe to call from several threads at once (models are immutable after loading);
+/// `Voiceprint.embedding` has `dimension` values and unit norm; too little speech throws
+/// `VoiceprintError.tooLittleSpeech`.
+public protocol SpeakerEmbedder: Sendable {
+    /// Which model this is, with its file's path and SHA-256 (recorded in every result's provenance).
+    var identity: ModelIdentity { get }
+    /// Length of `Voiceprint.embedding`.
+    var dimension: Int { get }
+    /// `samples16k`: mono PCM in [-1, 1) at 16 kHz. `preprocess`: apply the model's own loudness
+    /// normalisation and silence handling first (turn off only for input that is already preprocessed).
+    func embed(samples16k: [Float], preprocess: Bool) throws -> Voiceprint
+}
+
+extension SpeakerEmbedder {
+    /// The model id stored with every voiceprint it makes.
+    public var modelID: String { identity.id }
+}
+
+/// A speaker model that can embed a long recording piece by piece: fixed-length tiles are embedded
+/// independently (in batches) and a window's embedding pools its tiles' embeddings, so a sliding window
+/// over hours of audio computes each tile once (the scan of long recordings).
+///
+/// Contract: `tileSamples` is the tile length at 16 kHz; `tileFeatures` turns one tile (speech, after
+/// `preprocess(_:within:at:extraCapacity:)`, at most `tileSamples` long) into the model's input, `featureCount`
+/// values; `embedTiles` embeds `count` such inputs stored back to back and is thread safe; `pool` of the
+/// embeddings of all tiles of an utterance is its voiceprint embedding.
+public protocol WindowedSpeakerEmbedder: SpeakerEmbedder {
+    var tileSamples: Int { get }
+    /// Values per tile in `embedTiles`' input.
+    var featureCount: Int { get }
+    /// Samples per window of the voice-activity detector (tile offsets are aligned to it).
+    var speechDetectionWindow: Int { get }
+    /// The model's preprocessing of `piece`, with speech found over `surrounding` (which holds `piece` at
+    /// `offset`), so speech at the piece's edges is judged with its context. May return fewer samples.
+    func preprocess(_ piece: [Float], within surrounding: [Float], at offset: Int, extraCapacity: Int) -> [Float]
+    /// The model input of one preprocessed tile (zero-padded to a full tile as the model expects).
+    func tileFeatures(_ speech: [Float]) throws -> [Float]
+    func embedTiles(_ features: [Float], count: Int) -> [[Float]]
+    /// A window's (or an utterance's) embedding from its tiles' embeddings.
+    func pool(_ tileEmbeddings: [[Float]]) -> [Float]
+    /// The tile analysis in words, with a version, recorded with scan results so `--resume` never mixes
+    /// analyses: e.g. "GE2E; 1.6 s tiles ...".
+    var tileAnalysis: String { get }
+}

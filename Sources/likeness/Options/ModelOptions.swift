@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import LikenessCore
+import LikenessVoiceprint
+
+extension ModelPrecision: ExpressibleByArgument {}
+
+/// A model of the catalogue, by the name users type.
+struct ModelName: ExpressibleByArgument, Sendable {
+    let descriptor: ModelDescriptor
+    init?(argument: String) {
+        guard let d = ModelCatalogue.named(argument), d.role == .speakerEmbedder else { return nil }
+        descriptor = d
+    }
+    init(_ descriptor: ModelDescriptor) { self.descriptor = descriptor }
+    var defaultValueDescription: String { descriptor.name }
+    static var allValueStrings: [String] { ModelCatalogue.names(role: .speakerEmbedder) }
+}
+
+/// Which voiceprint model a command uses, shared by every command that embeds audio.
+struct ModelOptions: ParsableArguments {
+    @Option(name: .customLong("model"),
+            help: "Voiceprint model: \(ModelCatalogue.all.filter { $0.role == .speakerEmbedder }.map { "\($0.name) (\($0.summary))" }.joined(separator: "; ")). Default \(ModelCatalogue.defaultSpeakerModel.name).")
+    var model = ModelName(ModelCatalogue.defaultSpeakerModel)
+
+    @Option(name: .customLong("model-file"),
+            help: "The model's weights (safetensors). Default: its environment variable ($LIKENESS_MODEL for ge2e), else models/<file> here or above the tool.")
+    var modelFile: String?
+
+    @Option(name: .customLong("min-speech"),
+            help: "Seconds of speech (after silence trimming) below which a clip is refused rather than scored (default 1; eval: 0, counted instead).")
+    var minimumSpeech: Double?
+
+    @Option(help: ArgumentHelp(
+        "Arithmetic: float32 (default; reproduces the reference) or int8 (ge2e; about 3x faster with AVX-512 VNNI; scores move by a few thousandths).",
+        valueName: "float32|int8"))
+    var precision: ModelPrecision = .float32
+
+    @Flag(help: "Skip volume normalisation and silence trimming (input must already be preprocessed 16 kHz audio).")
+    var noPreprocess = false
+
+    func validate() throws {
+        guard model.descriptor.precisions.contains(precision) else {
+            throw ValidationError("--precision \(precision.rawValue) is not available for --model \(model.descriptor.name)")
+        }
+    }
+
+    /// Enrolments, cohorts, calibrations and reports are references: `EnrolmentPolicy.requireExactArithmetic`.
+    func requireExactArithmetic(for what: String) throws {
+        do { try EnrolmentPolicy.requireExactArithmetic(precision, for: what) } catch { throw ValidationError("\(error)") }
+    }
+
+    /// Too little speech is an error by default; `eval` and `calibrate` lower it to 0 to score every trial as
+    /// the reference implementations do, and count the short clips instead.
+    func makeEmbedder(defaultMinimumSpeech: Double = 1.0) throws -> any SpeakerEmbedder {
+        if precision == .int8 && !GE2EEncoder.int8IsAccelerated {
+            Output.warn("this CPU has no AVX-512 VNNI: --precision int8 runs a portable loop, slower than float32 (same results)")
+        }
+        return try model.descriptor.speakerEmbedder(.init(
+            file: modelFile.map { URL(fileURLWithPath: $0) }, minimumSpeechSeconds: minimumSpeech ?? defaultMinimumSpeech,
+            precision: precision))
+    }
+
+    func makeAnalyzer(defaultMinimumSpeech: Double = 1.0) throws -> ClipAnalyzer {
+        ClipAnalyzer(embedder: try makeEmbedder(defaultMinimumSpeech: defaultMinimumSpeech), preprocess: !noPreprocess)
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import LikenessCore
+import LikenessRegistry
+import LikenessScoring
+import LikenessVoiceprint
+import Testing
+
+/// The use cases with a fake model (no weights needed) and tone files written by the test.
+@Suite struct UseCaseTests {
+    let dir: URL
+    let analyzer = ClipAnalyzer(embedder: FakeEmbedder())
+
+    init() throws {
+        dir = try ToneFiles.directory()
+        try ToneFiles.write("low.wav", in: dir, frequency: 200, seconds: 4)
+        try ToneFiles.write("low2.wav", in: dir, frequency: 210, seconds: 4)
+        try ToneFiles.write("high.wav", in: dir, frequency: 900, seconds: 4)
+        try ToneFiles.write("short.wav", in: dir, frequency: 200, seconds: 1)
+        try ToneFiles.write("clipped.wav", in: dir, frequency: 200, seconds: 4, amplitude: 1.2)
+    }
+
+    func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
+
+    func registry() throws -> Registry { try Registry(path: dir.appendingPathComponent("registry.sqlite")) }
+
+    @Test func twoClipsCarryProvenanceFromTheLoadedModel() throws {
+        let result = try CompareClips(analyzer: analyzer, scoring: .uncalibrated(modelID: "fake-pitch-v1"))
+            .run(path("low.wav"), path("low2.wav"))
+        #expect(result.score > 0.99)
+        #expect(result.provenance.modelId == "fake-pitch-v1")
+        #expect(result.provenance.modelSha256 == String(repeating: "ab", count: 32))
+        #expect(result.provenance.parameters["model"] == "fake")
+        #expect(result.a.sha256.count == 64 && result.b?.file == path("low2.wav"))
+    }
+
+    @Test func enrolmentPolicyRejectsShortAndClippedClips() async throws {
+        var rejected: [String] = []
+        let enrol = Enrol(registry: try registry(), analyzer: analyzer)
+        await #expect(throws: LikenessError.self) {
+            try await enrol.run(.init(artistName: "Low Voice", artistID: nil, consent: nil,
+                                      files: [path("low.wav"), path("short.wav"), path("clipped.wav")], skipRejected: false),
+                                onRejection: { rejected.append($0.reason) })
+        }
+        #expect(rejected.count == 2)
+        #expect(rejected.contains { $0.hasPrefix("too little speech") } && rejected.contains { $0.hasPrefix("heavy clipping") })
+        #expect(try registry().artists().isEmpty, "all or nothing")
+        let result = try await enrol.run(.init(artistName: "Low Voice", artistID: nil, consent: "yes",
+                                               files: [path("low.wav"), path("short.wav")], skipRejected: true))
+        #expect(result.created && result.added.count == 1 && result.rejected.count == 1)
+    }
+
+    @Test func compareWithArtistAndIdentifyRecordOneEventEach() async throws {
+        let reg = try registry()
+        _ = try await Enrol(registry: reg, analyzer: analyzer).run(.init(
+            artistName: "Low Voice", artistID: "low", consent: nil, files: [path("low.wav")], skipRejected: false))
+        _ = try await Enrol(registry: reg, analyzer: analyzer).run(.init(
+            artistName: "High Voice", artistID: "high", consent: nil, files: [path("high.wav")], skipRejected: false))
+        let scoring = ScoringSystem.uncalibrated(modelID: "fake-pitch-v1")
+        let compared = try await CompareWithArtist(registry: reg, analyzer: analyzer, scoring: scoring)
+            .run(clipPath: path("low2.wav"), artistID: "low")
+        #expect(compared.artist?.name == "Low Voice" && compared.score > 0.99)
+        #expect(compared.sentence.hasPrefix("The voice in \(path("low2.wav")) has a cosine similarity of"))
+
+        let identified = try await Identify(registry: reg, analyzer: analyzer, scoring: scoring)
+            .run(clipPath: path("high.wav"), top: 2, registryName: "test")
+        #expect(identified.matches.map(\.artist) == ["high", "low"])
+
+        let kinds = try reg.auditEvents().map(\.event.kind)
+        #expect(kinds == [.enrol, .enrol, .compare, .identify])
+        let compare = try reg.auditEvents().first { $0.event.kind == .compare }!.event
+        #expect(Set(compare.parameters.keys) == ["artist", "calibration", "cohort", "report"])
+    }
+
+    @Test func unknownModelOfAnArtistIsNamed() async throws {
+        let reg = try registry()
+        _ = try await Enrol(registry: reg, analyzer: analyzer).run(.init(
+            artistName: "Low Voice", artistID: "low", consent: nil, files: [path("low.wav")], skipRejected: false))
+        let other = ClipAnalyzer(embedder: MFCCStatsEmbedder())
+        await #expect(throws: LikenessError.notFound("artist low has no voiceprint for model mfcc-stats-v1 (enrolled with: fake-pitch-v1)")) {
+            try await CompareWithArtist(registry: reg, analyzer: other, scoring: .uncalibrated(modelID: "mfcc-stats-v1"))
+                .run(clipPath: path("low2.wav"), artistID: "low")
+        }
+    }
+
+    @Test func exactArithmeticForReferences() {
+        #expect(throws: LikenessError.self) { try EnrolmentPolicy.requireExactArithmetic(.int8, for: "enroll") }
+        #expect(throws: Never.self) { try EnrolmentPolicy.requireExactArithmetic(.float32, for: "enroll") }
+    }
+
+    @Test func catalogueNamesEveryModelOnce() {
+        let names = ModelCatalogue.all.map(\.name), ids = ModelCatalogue.all.map(\.id)
+        #expect(Set(names).count == names.count && Set(ids).count == ids.count)
+        #expect(ModelCatalogue.named("ge2e")?.id == "ge2e-resemblyzer-0.1.4")
+        #expect(ModelCatalogue.named("nosuch") == nil)
+    }
+}
