@@ -72,11 +72,11 @@ let package = Package(
         // Benchmark harness driven by benchmarks/run.sh (not shipped).
         .executableTarget(name: "likeness-bench", dependencies: [
             "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint", "LikenessRegistry", "LikenessScoring",
+            "LikenessTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "benchmarks/Sources/likeness-bench"),
 
-        // Test-only helpers shared by the test targets (deterministic random numbers, a CSV reader).
+        // Helpers shared by the test targets and the benchmark (deterministic random numbers, a CSV reader).
         .target(name: "LikenessTestSupport", path: "Tests/LikenessTestSupport"),
         .testTarget(name: "LikenessAudioTests", dependencies: ["LikenessAudio"]),
         .testTarget(name: "LikenessFeaturesTests", dependencies: ["LikenessFeatures", "LikenessAudio"]),

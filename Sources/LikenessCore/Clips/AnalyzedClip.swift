@@ -26,6 +26,29 @@ public struct AnalyzedClip: Sendable {
         self.clippedFraction = clippedFraction
     }
 
+    /// What `embed --json` prints for a clip.
+    public struct EmbeddingRecord: Codable, Sendable {
+        public let file: String
+        public let sha256: String
+        public let model: String
+        /// The arithmetic (float32 or int8) for models that offer more than one; absent otherwise.
+        public let precision: String?
+        public let dim: Int
+        public let embedding: [Float]
+        public let speechSeconds: Double
+        public let durationSeconds: Double
+        /// Per-window embeddings, when asked for.
+        public let partials: [[Float]]?
+        public let warnings: [String]
+    }
+
+    public func embeddingRecord(precision: ModelPrecision?, partials: Bool) -> EmbeddingRecord {
+        EmbeddingRecord(file: path, sha256: sha256, model: voiceprint.modelID, precision: precision?.rawValue,
+                        dim: voiceprint.embedding.count, embedding: voiceprint.embedding,
+                        speechSeconds: voiceprint.speechSeconds, durationSeconds: durationSeconds,
+                        partials: partials ? voiceprint.partials : nil, warnings: warnings)
+    }
+
     /// The clip as described in results (`compare`, `identify`, reports).
     public var summary: ClipSummary {
         ClipSummary(file: path, sha256: sha256, durationSeconds: durationSeconds,

@@ -33,6 +33,22 @@ public struct ScanRequest: Sendable {
     /// The output format: as given, else from the --out extension, else JSON Lines.
     public var outputFormat: ScanFormat { format ?? out.map(ScanFormat.forPath) ?? .jsonl }
 
+    /// Checks that the options fit together: `LikenessError.invalidInput` naming the option, or the scan options'
+    /// own `ScanSetupError`.
+    public func validate() throws {
+        func fail(_ message: String) -> LikenessError { .invalidInput(message) }
+        if paths.isEmpty && manifests.isEmpty { throw fail("give files or folders to scan, or --manifest") }
+        if threshold != nil && minScore != nil { throw fail("give --threshold (log10 LR) or --min-score (cosine), not both") }
+        if threshold != nil && evidence.calibration == nil {
+            throw fail("--threshold is a log10 likelihood ratio: it needs --calibration (e.g. --calibration default); use --min-score for a cosine")
+        }
+        if resume && out == nil { throw fail("--resume continues the file given with --out") }
+        if force && !resume { throw fail("--force only applies with --resume (to append to an output scanned with other settings)") }
+        if top < 1 { throw fail("--top must be at least 1") }
+        if let jobs, jobs < 1 { throw fail("--jobs must be at least 1") }
+        try options.validate(calibrated: evidence.calibration != nil)
+    }
+
     public var options: ScanOptions {
         var o = ScanOptions()
         if let threshold { o.hitRule = .minLog10LR(threshold) } else if let minScore { o.hitRule = .minScore(minScore) } else { o.hitRule = .top(top) }

@@ -58,6 +58,24 @@ public struct ModelDescriptor: Sendable {
         self.loadSpeakerEmbedder = loadSpeakerEmbedder
     }
 
+    /// What `likeness model info` shows of a model: its facts and where its file is (and whether it is there).
+    public struct Listing: Codable, Sendable {
+        public let name: String
+        public let id: String
+        public let role: String
+        public let summary: String
+        public let licence: String
+        public let origin: String
+        public let file: String?
+        public let present: Bool?
+    }
+
+    public var listing: Listing {
+        let url = file?.defaultURL()
+        return Listing(name: name, id: id, role: role.rawValue, summary: summary, licence: licence, origin: origin,
+                       file: url?.path, present: url.map { FileManager.default.fileExists(atPath: $0.path) })
+    }
+
     /// Loads the speaker embedder. Throws `ModelError.wrongRole` for other roles.
     public func speakerEmbedder(_ options: LoadOptions = .init()) throws -> any SpeakerEmbedder {
         guard let loadSpeakerEmbedder else { throw ModelError.wrongRole(model: name, role: role.rawValue) }

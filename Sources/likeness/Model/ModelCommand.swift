@@ -28,29 +28,12 @@ struct ModelCommand: ParsableCommand {
         @Flag(help: "Print JSON.")
         var json = false
 
-        /// `model info --json` without a file: the catalogue.
-        struct Entry: Encodable {
-            let name: String
-            let id: String
-            let role: String
-            let summary: String
-            let licence: String
-            let origin: String
-            let file: String?
-            let present: Bool?
-        }
-
         func run() throws {
             if let model, ModelCatalogue.named(model) == nil {
                 return try show(ModelInfo.read(at: URL(fileURLWithPath: model)))
             }
             let models = model.flatMap(ModelCatalogue.named).map { [$0] } ?? ModelCatalogue.all
-            let entries = models.map { d in
-                let url = d.file?.defaultURL()
-                return Entry(name: d.name, id: d.id, role: d.role.rawValue, summary: d.summary, licence: d.licence,
-                             origin: d.origin, file: url?.path,
-                             present: url.map { FileManager.default.fileExists(atPath: $0.path) })
-            }
+            let entries = models.map(\.listing)
             if json { return try Output.printJSON(entries) }
             for e in entries {
                 print("\(e.name)  \(e.id)  (\(e.role))")

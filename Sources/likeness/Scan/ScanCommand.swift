@@ -115,17 +115,8 @@ struct ScanCommand: AsyncParsableCommand {
     @OptionGroup var evidence: EvidenceOptions
 
     func validate() throws {
-        if paths.isEmpty && manifest.isEmpty { throw ValidationError("give files or folders to scan, or --manifest") }
-        if threshold != nil && minScore != nil { throw ValidationError("give --threshold (log10 LR) or --min-score (cosine), not both") }
-        if threshold != nil && evidence.calibration == nil {
-            throw ValidationError("--threshold is a log10 likelihood ratio: it needs --calibration (e.g. --calibration default); use --min-score for a cosine")
-        }
-        if resume && out == nil { throw ValidationError("--resume continues the file given with --out") }
-        if force && !resume { throw ValidationError("--force only applies with --resume (to append to an output scanned with other settings)") }
         if json && out == nil { throw ValidationError("--json prints the summary on stdout: give --out for the rows") }
-        if top < 1 { throw ValidationError("--top must be at least 1") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        try request.options.validate(calibrated: evidence.calibration != nil)
+        do { try request.validate() } catch let error as LikenessError { throw ValidationError("\(error)") }
     }
 
     var request: ScanRequest {

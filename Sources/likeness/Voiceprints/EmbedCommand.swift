@@ -29,35 +29,16 @@ struct EmbedCommand: ParsableCommand {
     @Flag(help: "Also print the per-window (partial) embeddings in the JSON output.")
     var partials = false
 
-    struct Item: Encodable {
-        let file: String
-        let sha256: String
-        let model: String
-        /// GE2E arithmetic (float32 or int8); absent for the MFCC baseline.
-        let precision: String?
-        let dim: Int
-        let embedding: [Float]
-        let speechSeconds: Double
-        let durationSeconds: Double
-        let partials: [[Float]]?
-        let warnings: [String]
-    }
-
     func run() throws {
         let analyzer = try model.makeAnalyzer()
         let results = analyzer.analyzeAll(paths: files)
-        var items: [Item] = []
+        var items: [AnalyzedClip.EmbeddingRecord] = []
         var failures = 0
         for (file, result) in zip(files, results) {
             switch result {
             case .success(let clip):
                 clip.warnings.forEach { Output.warn($0) }
-                let vp = clip.voiceprint
-                items.append(Item(file: file, sha256: clip.sha256, model: vp.modelID,
-                                  precision: analyzer.embedder.identity.precision?.rawValue, dim: vp.embedding.count,
-                                  embedding: vp.embedding, speechSeconds: vp.speechSeconds,
-                                  durationSeconds: clip.durationSeconds,
-                                  partials: partials ? vp.partials : nil, warnings: clip.warnings))
+                items.append(clip.embeddingRecord(precision: analyzer.embedder.identity.precision, partials: partials))
             case .failure(let error):
                 failures += 1
                 Output.note("Error: \(error)")

@@ -4,6 +4,7 @@ import LikenessAudio
 import LikenessFeatures
 import LikenessRegistry
 import LikenessScoring
+import LikenessTestSupport
 import LikenessVoiceprint
 
 /// Timing harness for benchmarks/run.py: runs one operation in-process and prints its CPU time as JSON.
@@ -94,7 +95,7 @@ struct LikenessBench: ParsableCommand {
         @Option var dimension = 256
 
         func run() throws {
-            var rng = SplitMix(seed: 42)
+            var rng = SplitMix64(seed: 42)
             func unit() -> [Float] {
                 var v = (0..<dimension).map { _ in Float(rng.gaussian()) }
                 let n = sqrt(v.reduce(0) { $0 + $1 * $1 })
@@ -116,24 +117,6 @@ struct LikenessBench: ParsableCommand {
             times.sort()
             emit(["operation": "search", "artists": artists, "median_ms": times[times.count / 2],
                   "p95_ms": times[times.count * 95 / 100], "min_ms": times[0]])
-        }
-    }
-
-    /// Deterministic Gaussian numbers for the synthetic index.
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func gaussian() -> Double {
-            let u1 = Double(next() >> 11) / Double(1 << 53) + 1e-300
-            let u2 = Double(next() >> 11) / Double(1 << 53)
-            return sqrt(-2 * log(u1)) * cos(2 * .pi * u2)
         }
     }
 
