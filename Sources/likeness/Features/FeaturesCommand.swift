@@ -44,7 +44,8 @@ struct FeaturesCommand: ParsableCommand {
             var out = ""
             out.reserveCapacity(features.frames * features.dims * 12)
             for t in 0..<features.frames {
-                out += features.row(t).map { formatNumber($0) }.joined(separator: ",")
+                // "\(x)" is the shortest text that reads back to the same Float.
+                out += features.row(t).map { "\($0)" }.joined(separator: ",")
                 out += "\n"
             }
             FileHandle.standardOutput.write(Data(out.utf8))
@@ -59,7 +60,4 @@ struct FeaturesCommand: ParsableCommand {
                 frames: features.frames, dims: features.dims, values: rows))
         }
     }
-
-    /// Shortest text that reads back to the same Float.
-    private func formatNumber(_ x: Float) -> String { "\(x)" }
 }
