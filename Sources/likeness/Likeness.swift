@@ -1,5 +1,6 @@
 import ArgumentParser
 import LikenessCore
+import LikenessVoiceprint
 
 /// The `likeness` command: compares voices and reports calibrated evidence. Every command parses its options,
 /// calls one use case of LikenessCore and prints the result.
@@ -23,4 +24,19 @@ struct Likeness: AsyncParsableCommand {
             ScanCommand.self,
         ]
     )
+
+    /// Picks OpenBLAS's fast kernels on CPUs it does not know (`BLASKernel`), then runs the command.
+    static func main() async {
+        BLASKernel.reexecWithFittingKernelIfNeeded()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

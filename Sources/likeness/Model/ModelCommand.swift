@@ -28,13 +28,21 @@ struct ModelCommand: ParsableCommand {
         @Flag(help: "Print JSON.")
         var json = false
 
+        /// `model info --json`: the catalogue and the kernels the matrix products run on.
+        struct Catalogue: Encodable {
+            let models: [ModelDescriptor.Listing]
+            let matrixProducts: String
+        }
+
         func run() throws {
             if let model, ModelCatalogue.named(model) == nil {
                 return try show(ModelInfo.read(at: URL(fileURLWithPath: model)))
             }
             let models = model.flatMap(ModelCatalogue.named).map { [$0] } ?? ModelCatalogue.all
             let entries = models.map(\.listing)
-            if json { return try Output.printJSON(entries) }
+            let kernel = "OpenBLAS \(BLASKernel.coreName) kernels"
+            if json { return try Output.printJSON(Catalogue(models: entries, matrixProducts: kernel)) }
+            print("matrix products: \(kernel)")
             for e in entries {
                 print("\(e.name)  \(e.id)  (\(e.role))")
                 print("  \(e.summary)")
