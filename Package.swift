@@ -7,7 +7,8 @@
 //   LikenessVAD        voice-activity detection for the GE2E front end (WebRTC-style GMM VAD)
 //   LikenessVoiceprint GE2E speaker encoder (LSTM on OpenBLAS), VAD, MFCC-statistics baseline
 //   LikenessScoring    cosine, EER / minDCF / Cllr, calibration, cohort percentile
-//   LikenessRegistry   enrolled artists in SQLite (GRDB), audit log
+//   LikenessRegistry   enrolled artists and the audit log: the rules, over an async store protocol; in-memory store
+//   LikenessRegistrySQLite  the SQLite store (GRDB): schema and migrations, one private WAL file
 //   LikenessReport     self-contained HTML evidence reports
 //   LikenessScan       batch scans: folder walking, sliding-window segments, resumable JSONL/CSV output
 //   likeness           the command-line tool (swift-argument-parser)
@@ -20,7 +21,7 @@ let package = Package(
         .executable(name: "likeness", targets: ["likeness"]),
         .library(name: "Likeness", targets: [
             "LikenessAudio", "LikenessFeatures", "LikenessVAD", "LikenessVoiceprint",
-            "LikenessScoring", "LikenessRegistry", "LikenessReport", "LikenessScan",
+            "LikenessScoring", "LikenessRegistry", "LikenessRegistrySQLite", "LikenessReport", "LikenessScan",
         ]),
     ],
     dependencies: [
@@ -49,9 +50,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "LikenessScoring", dependencies: []),
-        .target(name: "LikenessRegistry", dependencies: [
-            "LikenessVoiceprint", "LikenessScoring",
-            .product(name: "GRDB", package: "GRDB.swift"),
+        .target(name: "LikenessRegistry", dependencies: []),
+        .target(name: "LikenessRegistrySQLite", dependencies: [
+            "LikenessRegistry", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "LikenessReport", dependencies: ["LikenessScoring"]),
         .target(name: "LikenessScan", dependencies: [
@@ -59,7 +60,7 @@ let package = Package(
         ]),
         .executableTarget(name: "likeness", dependencies: [
             "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint",
-            "LikenessScoring", "LikenessRegistry", "LikenessReport", "LikenessScan",
+            "LikenessScoring", "LikenessRegistry", "LikenessRegistrySQLite", "LikenessReport", "LikenessScan",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], resources: [.copy("Resources")]),
 
@@ -67,7 +68,6 @@ let package = Package(
         .executableTarget(name: "likeness-bench", dependencies: [
             "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint", "LikenessRegistry", "LikenessScoring",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "GRDB", package: "GRDB.swift"),
         ], path: "benchmarks/Sources/likeness-bench"),
 
         // Test-only helpers shared by the test targets (deterministic random numbers, a CSV reader).
@@ -77,7 +77,10 @@ let package = Package(
         .testTarget(name: "LikenessVADTests", dependencies: ["LikenessVAD", "LikenessAudio"]),
         .testTarget(name: "LikenessVoiceprintTests", dependencies: ["LikenessTestSupport", "LikenessVoiceprint", "CLikenessKernels"]),
         .testTarget(name: "LikenessScoringTests", dependencies: ["LikenessTestSupport", "LikenessScoring"]),
-        .testTarget(name: "LikenessRegistryTests", dependencies: ["LikenessTestSupport", "LikenessRegistry"]),
+        .testTarget(name: "LikenessRegistryTests", dependencies: [
+            "LikenessTestSupport", "LikenessRegistry", "LikenessRegistrySQLite",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "LikenessReportTests", dependencies: ["LikenessTestSupport", "LikenessReport"]),
         .testTarget(name: "LikenessScanTests", dependencies: ["LikenessTestSupport", "LikenessScan"]),
         .testTarget(name: "LikenessCLITests", dependencies: ["LikenessTestSupport"], path: "Tests/LikenessCLITests"),

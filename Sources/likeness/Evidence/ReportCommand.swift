@@ -6,7 +6,7 @@ import LikenessScoring
 import LikenessVoiceprint
 
 /// `likeness report CLIP --artist ID --out report.html`: the evidence for one questioned clip, for a legal reader.
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Write a self-contained HTML evidence report comparing a clip with an enrolled artist.",
@@ -39,21 +39,23 @@ struct ReportCommand: ParsableCommand {
 
     func validate() throws { try model.requireExactArithmetic(for: "report") }
 
-    func run() throws {
+    func run() async throws {
         let embedder = try model.makeEmbedder()
         var options = evidence
         if options.calibration == nil { options.calibration = "default" }
         if options.cohort == nil { options.cohort = "default" }
         let ev = try options.load(modelID: embedder.modelID)
         let reg = try registry.openExisting()
-        let detail = try reg.artist(id: artist)
-        let index = try reg.index(modelID: embedder.modelID)
+        let detail = try await reg.artist(id: artist)
+        let stored = try await reg.voiceprint(artistID: artist, modelID: embedder.modelID)
         let clip = try ClipEmbedding.embed(path: file, embedder: embedder, preprocess: !model.noPreprocess)
         clip.warnings.forEach { Output.warn($0) }
-        guard let match = try index.match(clip.voiceprint.embedding, artistID: artist) else {
+        guard let stored, let match = try ArtistIndex(modelID: embedder.modelID, voiceprints: [stored])
+            .match(clip.voiceprint.embedding, artistID: artist)
+        else {
             throw CLIError("artist \(artist) has no voiceprint for model \(embedder.modelID)")
         }
-        let voiceprint = try index.voiceprint(artistID: artist)
+        let voiceprint = stored.mean
         let raw = Double(match.score)
         let caseScore = ev.calibrationInput(score: raw, enrol: voiceprint, test: clip.voiceprint.embedding)
         let verdict = ev.verdict(score: raw, enrol: voiceprint, test: clip.voiceprint.embedding)
@@ -104,7 +106,7 @@ struct ReportCommand: ParsableCommand {
         var result: [String: JSONValue] = ["score": .number(raw)]
         if let verdict { result["log10_lr"] = .number(verdict.log10Lr) }
         if let percentile { result["percentile"] = .number(percentile.fraction) }
-        try reg.recordAudit(AuditEvent(
+        try await reg.recordAudit(AuditEvent(
             kind: .compare, artistID: artist, audioSHA256: clip.sha256, modelID: embedder.modelID,
             toolVersion: LikenessVersion.string, parameters: ["report": .string(out)], result: result))
         print("wrote \(out)")

@@ -4,7 +4,7 @@ import LikenessRegistry
 import LikenessVoiceprint
 
 /// `likeness enroll --artist NAME FILE...`: adds an artist's own recordings to the registry.
-struct EnrollCommand: ParsableCommand {
+struct EnrollCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enroll",
         abstract: "Enrol an artist's voice from clips of their own speech.",
@@ -73,7 +73,7 @@ struct EnrollCommand: ParsableCommand {
         let registry: String
     }
 
-    func run() throws {
+    func run() async throws {
         var consentText = consent
         if let consentFile {
             guard let text = try? String(contentsOfFile: consentFile, encoding: .utf8) else {
@@ -109,7 +109,7 @@ struct EnrollCommand: ParsableCommand {
         guard !accepted.isEmpty else { throw CLIError("nothing enrolled: no acceptable clips") }
 
         let reg = try registry.open()
-        let result = try reg.enroll(artistID: id, name: artist, consent: consentText, clips: accepted,
+        let result = try await reg.enroll(artistID: id, name: artist, consent: consentText, clips: accepted,
                                     toolVersion: LikenessVersion.string)
         if json {
             try Output.printJSON(Payload(artist: result.artist, created: result.created, added: result.added,

@@ -4,7 +4,7 @@ import LikenessRegistry
 import LikenessScoring
 
 /// `likeness identify CLIP`: which enrolled artists a clip sounds like, best first.
-struct IdentifyCommand: ParsableCommand {
+struct IdentifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "identify",
         abstract: "Rank all enrolled artists by how close their voice is to a clip.",
@@ -59,11 +59,11 @@ struct IdentifyCommand: ParsableCommand {
         guard top >= 1 else { throw ValidationError("--top must be at least 1") }
     }
 
-    func run() throws {
+    func run() async throws {
         let reg = try registry.openExisting()
         let embedder = try model.makeEmbedder()
         let ev = try evidence.load(modelID: embedder.modelID)
-        let index = try reg.index(modelID: embedder.modelID)
+        let index = try await reg.index(modelID: embedder.modelID)
         guard index.count > 0 else {
             throw CLIError("no artists enrolled with model \(embedder.modelID) in \(registry.url.path)")
         }
@@ -81,7 +81,7 @@ struct IdentifyCommand: ParsableCommand {
                                         parameters: ["top": "\(top)", "score": "cosine vs artist mean voiceprint",
                                                      "calibration": ev.calibrationSource ?? "none",
                                                      "cohort": ev.cohortSource ?? "none"])
-        try reg.recordAudit(AuditEvent(
+        try await reg.recordAudit(AuditEvent(
             kind: .identify, audioSHA256: clip.sha256, modelID: embedder.modelID, toolVersion: LikenessVersion.string,
             parameters: ["top": .number(Double(top))],
             result: ["matches": .array(matches.map { .object(["artist": .string($0.artist), "score": .number(Double($0.score))]) })]))

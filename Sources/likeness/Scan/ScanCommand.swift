@@ -9,7 +9,7 @@ import LikenessVoiceprint
 extension ScanFormat: ExpressibleByArgument {}
 
 /// `likeness scan PATH...`: every audio file under the paths against every (or the named) enrolled artist.
-struct ScanCommand: ParsableCommand {
+struct ScanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
         abstract: "Scan folders of audio for enrolled voices: one row per file-artist hit, with segments in long recordings.",
@@ -164,14 +164,14 @@ struct ScanCommand: ParsableCommand {
         let provenance: Provenance
     }
 
-    func run() throws {
+    func run() async throws {
         guard let printer = try model.makeEmbedder() as? GE2EVoiceprinter else {
             throw CLIError("scan uses the GE2E model (--model ge2e)")
         }
         let ev = try evidence.load(modelID: printer.modelID)
         let options = scanOptions(calibrated: ev.calibration != nil)
         let reg = try registry.openExisting()
-        let index = try reg.index(modelID: printer.modelID)
+        let index = try await reg.index(modelID: printer.modelID)
         guard index.count > 0 else { throw CLIError("no artists enrolled with model \(printer.modelID) in \(registry.url.path)") }
         for id in artists where !index.artistIDs.contains(id) {
             throw CLIError("artist \(id) has no voiceprint for model \(printer.modelID) in \(registry.url.path)")
@@ -213,13 +213,13 @@ struct ScanCommand: ParsableCommand {
             // Refused before scanning (settings, options): nothing to record. Failed mid-scan (the output
             // could not be written): the rows written so far are on record.
             if collected.filesWritten > 0 {
-                try? recordAudit(reg, modelID: printer.modelID, items: items.count, artistsSearched: scorer.count,
+                try? await recordAudit(reg, modelID: printer.modelID, items: items.count, artistsSearched: scorer.count,
                                  summary: nil, hitsByArtist: collected.hitsByArtist, error: "\(error)")
             }
             throw error
         }
         bar.end()
-        try recordAudit(reg, modelID: printer.modelID, items: items.count, artistsSearched: scorer.count,
+        try await recordAudit(reg, modelID: printer.modelID, items: items.count, artistsSearched: scorer.count,
                         summary: summary, hitsByArtist: collected.hitsByArtist, error: nil)
 
         let parameters = methodParameters(options: options, ev: ev, artistsSearched: scorer.count)
@@ -247,7 +247,7 @@ struct ScanCommand: ParsableCommand {
     /// its SHA-256 and size after this run, so the file can be tied to the event) and the counts. The scanned
     /// files are only counted: their names often name the artist, and the log cannot be erased.
     private func recordAudit(_ reg: Registry, modelID: String, items: Int, artistsSearched: Int, summary: ScanSummary?,
-                             hitsByArtist: [String: Int], error: String?) throws {
+                             hitsByArtist: [String: Int], error: String?) async throws {
         func number(_ x: Double?) -> JSONValue { x.map { .number($0) } ?? .null }
         var output: [String: JSONValue] = [
             "path": .string(out.map { URL(fileURLWithPath: $0).standardizedFileURL.path } ?? "stdout"),
@@ -289,7 +289,7 @@ struct ScanCommand: ParsableCommand {
             result["wall_seconds"] = .number(summary.wallSeconds)
         }
         if let error { result["error"] = .string(error) }
-        try reg.recordAudit(AuditEvent(
+        try await reg.recordAudit(AuditEvent(
             kind: .scan, artistID: artists.count == 1 ? artists[0] : nil, modelID: modelID,
             toolVersion: LikenessVersion.string, parameters: parameters, result: result))
     }

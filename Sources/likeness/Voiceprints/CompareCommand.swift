@@ -6,7 +6,7 @@ import LikenessScoring
 import LikenessVoiceprint
 
 /// `likeness compare A B` or `likeness compare CLIP --artist ID`: how similar two voices are.
-struct CompareCommand: ParsableCommand {
+struct CompareCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
         abstract: "Compare two clips, or a clip against an enrolled artist, and score their voice similarity.",
@@ -79,11 +79,11 @@ struct CompareCommand: ParsableCommand {
         }
     }
 
-    func run() throws {
+    func run() async throws {
         let embedder = try model.makeEmbedder()
         let ev = try evidence.load(modelID: embedder.modelID)
-        let payload = try artist.map { try againstArtist($0, embedder: embedder, evidence: ev) }
-            ?? twoClips(embedder: embedder, evidence: ev)
+        let payload = if let artist { try await againstArtist(artist, embedder: embedder, evidence: ev) }
+            else { try twoClips(embedder: embedder, evidence: ev) }
         if json { try Output.printJSON(payload) } else { print(payload.sentence) }
     }
 
@@ -106,17 +106,20 @@ struct CompareCommand: ParsableCommand {
                        verdict: verdict, percentile: nil, likeness: nil, sentence: sentence, provenance: provenance)
     }
 
-    private func againstArtist(_ id: String, embedder: any SpeakerEmbedder, evidence ev: Evidence) throws -> Payload {
+    private func againstArtist(_ id: String, embedder: any SpeakerEmbedder, evidence ev: Evidence) async throws -> Payload {
         let reg = try registry.openExisting()
-        let detail = try reg.artist(id: id)
-        let index = try reg.index(modelID: embedder.modelID)
+        // One artist's voiceprint; the summary (no clip rows) only to name the models when there is none.
+        let stored = try await reg.voiceprint(artistID: id, modelID: embedder.modelID)
+        let summary = stored == nil ? try await reg.artistSummary(id: id) : nil
         let clip = try ClipEmbedding.embed(path: files[0], embedder: embedder, preprocess: !model.noPreprocess)
         clip.warnings.forEach { Output.warn($0) }
-        guard let match = try index.match(clip.voiceprint.embedding, artistID: id) else {
-            throw CLIError("artist \(id) has no voiceprint for model \(embedder.modelID) (enrolled with: \(detail.modelIDs.joined(separator: ", ")))")
+        guard let stored, let match = try ArtistIndex(modelID: embedder.modelID, voiceprints: [stored])
+            .match(clip.voiceprint.embedding, artistID: id)
+        else {
+            throw CLIError("artist \(id) has no voiceprint for model \(embedder.modelID) (enrolled with: \(summary?.modelIDs.joined(separator: ", ") ?? ""))")
         }
         let score = Double(match.score)
-        let voiceprint = try index.voiceprint(artistID: id)
+        let voiceprint = stored.mean
         let verdict = ev.verdict(score: score, enrol: voiceprint, test: clip.voiceprint.embedding)
         let likeness = ev.cohort.map { cohort -> LikenessPayload in
             let l = cohort.likeness(clipScore: score, artist: voiceprint)
@@ -131,7 +134,7 @@ struct CompareCommand: ParsableCommand {
         var result: [String: JSONValue] = ["score": .number(score), "best_clip_score": .number(Double(match.bestClipScore))]
         if let verdict { result["log10_lr"] = .number(verdict.log10Lr) }
         if let likeness { result["percentile"] = .number(likeness.percentile) }
-        try reg.recordAudit(AuditEvent(
+        try await reg.recordAudit(AuditEvent(
             kind: .compare, artistID: id, audioSHA256: clip.sha256, modelID: embedder.modelID,
             toolVersion: LikenessVersion.string,
             parameters: ["artist": .string(id), "calibration": .string(ev.calibrationSource ?? "none"),
