@@ -129,6 +129,37 @@ struct RegistryFaultTests {
         }
     }
 
+    /// A writer that cannot take the write lock within its busy timeout fails (and changes nothing)
+    /// instead of waiting for ever: the transaction body's SQL never runs without the lock.
+    @Test func busyWriterFailsWithoutHanging() async throws {
+        let temp = try TemporaryDirectory()
+        defer { temp.cleanUp() }
+        let url = temp.registryURL
+        let registry = try Registry(sqliteAt: url, options: .init(busyTimeout: 0.2))
+        let holder = try RawDatabase.open(url)
+        let released = DispatchSemaphore(value: 0)
+        await withCheckedContinuation { (locked: CheckedContinuation<Void, Never>) in
+            DispatchQueue.global().async {
+                try? holder.writeWithoutTransaction { db in
+                    try db.execute(sql: "BEGIN IMMEDIATE")
+                    locked.resume()
+                    released.wait()
+                    try db.execute(sql: "ROLLBACK")
+                }
+            }
+        }
+        let error = await #expect(throws: (any Error).self) {
+            try await registry.enroll(artistID: "a", name: "A", consent: nil, clips: Fixtures.clips(seed: 1, count: 1),
+                                      toolVersion: Fixtures.tool)
+        }
+        released.signal()
+        #expect((error as? DatabaseError)?.resultCode == .SQLITE_BUSY, "\(String(describing: error))")
+        #expect(try await registry.artists().isEmpty)
+        _ = try await registry.enroll(artistID: "a", name: "A", consent: nil, clips: Fixtures.clips(seed: 1, count: 1),
+                                      toolVersion: Fixtures.tool)
+        #expect(try await registry.artists().count == 1)
+    }
+
     /// Two writers at once, each enrolling from its own task. SQLite: two connections on one fresh file,
     /// each opened in its worker; the write lock serialises the IMMEDIATE transactions and the busy timeout
     /// makes each writer wait. In memory: one store, whose transactions run one at a time.
