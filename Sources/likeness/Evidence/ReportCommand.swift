@@ -50,11 +50,8 @@ struct ReportCommand: AsyncParsableCommand {
         let stored = try await reg.voiceprint(artistID: artist, modelID: embedder.modelID)
         let clip = try ClipEmbedding.embed(path: file, embedder: embedder, preprocess: !model.noPreprocess)
         clip.warnings.forEach { Output.warn($0) }
-        guard let stored, let match = try ArtistIndex(modelID: embedder.modelID, voiceprints: [stored])
-            .match(clip.voiceprint.embedding, artistID: artist)
-        else {
-            throw CLIError("artist \(artist) has no voiceprint for model \(embedder.modelID)")
-        }
+        guard let stored else { throw CLIError("artist \(artist) has no voiceprint for model \(embedder.modelID)") }
+        let match = try stored.match(clip.voiceprint.embedding)
         let voiceprint = stored.mean
         let raw = Double(match.score)
         let caseScore = ev.calibrationInput(score: raw, enrol: voiceprint, test: clip.voiceprint.embedding)

@@ -113,11 +113,10 @@ struct CompareCommand: AsyncParsableCommand {
         let summary = stored == nil ? try await reg.artistSummary(id: id) : nil
         let clip = try ClipEmbedding.embed(path: files[0], embedder: embedder, preprocess: !model.noPreprocess)
         clip.warnings.forEach { Output.warn($0) }
-        guard let stored, let match = try ArtistIndex(modelID: embedder.modelID, voiceprints: [stored])
-            .match(clip.voiceprint.embedding, artistID: id)
-        else {
+        guard let stored else {
             throw CLIError("artist \(id) has no voiceprint for model \(embedder.modelID) (enrolled with: \(summary?.modelIDs.joined(separator: ", ") ?? ""))")
         }
+        let match = try stored.match(clip.voiceprint.embedding)
         let score = Double(match.score)
         let voiceprint = stored.mean
         let verdict = ev.verdict(score: score, enrol: voiceprint, test: clip.voiceprint.embedding)
