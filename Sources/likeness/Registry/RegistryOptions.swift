@@ -22,11 +22,15 @@ struct RegistryOptions: ParsableArguments {
 
     /// Applies pending schema migrations (`likeness registry migrate`); returns the versions before and after.
     func migrate() async throws -> (from: Int, to: Int) {
-        try await SQLiteRegistryStore(url: url, options: .init(createIfMissing: false, schema: .any)).migrate()
+        try await makeStore(create: false, schema: .any).migrate()
     }
 
-    /// The one place that picks the store for a location.
-    func open(create: Bool, schema: SQLiteRegistryStore.SchemaPolicy) throws -> Registry {
-        Registry(store: try SQLiteRegistryStore(url: url, options: .init(createIfMissing: create, schema: schema)))
+    private func open(create: Bool, schema: SQLiteRegistryStore.SchemaPolicy) throws -> Registry {
+        Registry(store: try makeStore(create: create, schema: schema))
+    }
+
+    /// The one place that picks the store for a location (a `postgres://` location would be chosen here).
+    private func makeStore(create: Bool, schema: SQLiteRegistryStore.SchemaPolicy) throws -> SQLiteRegistryStore {
+        try SQLiteRegistryStore(url: url, options: .init(createIfMissing: create, schema: schema))
     }
 }
