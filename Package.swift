@@ -7,7 +7,8 @@
 //   LikenessVAD        voice-activity detection for the GE2E front end (WebRTC-style GMM VAD)
 //   LikenessVoiceprint the model catalogue: speaker models (GE2E, MFCC baseline), one folder each
 //   LikenessScoring    cosine, EER / minDCF / Cllr, calibration, cohort percentile
-//   LikenessRegistry   enrolled artists in SQLite (GRDB), audit log
+//   LikenessRegistry   enrolled artists and the audit log: the rules, over an async store protocol; in-memory store
+//   LikenessRegistrySQLite  the SQLite store (GRDB): schema and migrations, one private WAL file
 //   LikenessReport     self-contained HTML evidence reports
 //   LikenessScan       batch scans: folder walking, sliding-window segments, resumable JSONL/CSV output
 //   LikenessCore       the use cases (compare, identify, enrol, report, evaluate, calibrate, cohort) over
@@ -22,7 +23,8 @@ let package = Package(
         .executable(name: "likeness", targets: ["likeness"]),
         .library(name: "Likeness", targets: [
             "LikenessAudio", "LikenessFeatures", "LikenessVAD", "LikenessVoiceprint",
-            "LikenessScoring", "LikenessRegistry", "LikenessReport", "LikenessScan", "LikenessCore",
+            "LikenessScoring", "LikenessRegistry", "LikenessRegistrySQLite", "LikenessReport", "LikenessScan",
+            "LikenessCore",
         ]),
     ],
     dependencies: [
@@ -51,9 +53,9 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "LikenessScoring", dependencies: []),
-        .target(name: "LikenessRegistry", dependencies: [
-            "LikenessVoiceprint", "LikenessScoring",
-            .product(name: "GRDB", package: "GRDB.swift"),
+        .target(name: "LikenessRegistry", dependencies: []),
+        .target(name: "LikenessRegistrySQLite", dependencies: [
+            "LikenessRegistry", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "LikenessReport", dependencies: ["LikenessScoring"]),
         .target(name: "LikenessScan", dependencies: [
@@ -65,7 +67,8 @@ let package = Package(
         ], resources: [.copy("Resources")]),
         .executableTarget(name: "likeness", dependencies: [
             "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint",
-            "LikenessScoring", "LikenessRegistry", "LikenessReport", "LikenessScan", "LikenessCore",
+            "LikenessScoring", "LikenessRegistry", "LikenessRegistrySQLite", "LikenessReport", "LikenessScan",
+            "LikenessCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -83,7 +86,10 @@ let package = Package(
         .testTarget(name: "LikenessVADTests", dependencies: ["LikenessVAD", "LikenessAudio"]),
         .testTarget(name: "LikenessVoiceprintTests", dependencies: ["LikenessTestSupport", "LikenessVoiceprint", "CLikenessKernels"]),
         .testTarget(name: "LikenessScoringTests", dependencies: ["LikenessTestSupport", "LikenessScoring"]),
-        .testTarget(name: "LikenessRegistryTests", dependencies: ["LikenessTestSupport", "LikenessRegistry"]),
+        .testTarget(name: "LikenessRegistryTests", dependencies: [
+            "LikenessTestSupport", "LikenessRegistry", "LikenessRegistrySQLite",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "LikenessReportTests", dependencies: ["LikenessTestSupport", "LikenessReport"]),
         .testTarget(name: "LikenessScanTests", dependencies: ["LikenessTestSupport", "LikenessScan"]),
         .testTarget(name: "LikenessCoreTests", dependencies: [

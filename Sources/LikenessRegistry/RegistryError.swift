@@ -20,16 +20,19 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable, Sendable {
     case duplicateArtistID(String)
     /// An embedding's length differs from the one already stored for its model.
     case dimensionMismatch(modelID: String, expected: Int, found: Int)
-    /// The database was migrated by a newer likeness (unknown migrations or a higher `user_version`).
-    case newerSchema(path: String, found: Int, supported: Int)
-    /// The file exists but is not a likeness registry (another SQLite database or not SQLite at all).
-    case notARegistry(path: String, reason: String)
-    /// The registry file does not exist and the caller asked not to create it.
-    case registryNotFound(path: String)
+    /// The registry was migrated by a newer likeness (unknown migrations or a higher schema version).
+    case newerSchema(location: String, found: Int, supported: Int)
+    /// The registry's schema is older than this build's and it was opened without migrating.
+    case schemaNeedsMigration(location: String, found: Int, current: Int)
+    /// The location holds something that is not a likeness registry (another SQLite database, not SQLite
+    /// at all, or damaged rows).
+    case notARegistry(location: String, reason: String)
+    /// The registry does not exist and the caller asked not to create it.
+    case registryNotFound(location: String)
     /// An export file could not be imported.
     case invalidImport(reason: String)
-    /// The registry file or its directory could not be created or protected.
-    case fileSystem(path: String, reason: String)
+    /// A file (the registry, its directory, an export) could not be created, written or protected.
+    case fileSystem(location: String, reason: String)
 
     public var description: String {
         switch self {
@@ -52,16 +55,19 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable, Sendable {
             return "artist id '\(id)' appears twice"
         case .dimensionMismatch(let model, let expected, let found):
             return "embedding for model '\(model)' has \(found) dimensions; the registry holds \(expected)"
-        case .newerSchema(let path, let found, let supported):
-            return "registry at \(path) was written by a newer likeness (schema \(found) > \(supported)); upgrade likeness"
-        case .notARegistry(let path, let reason):
-            return "\(path) is not a likeness registry: \(reason)"
-        case .registryNotFound(let path):
-            return "no registry at \(path); enrol an artist first or pass --registry"
+        case .newerSchema(let location, let found, let supported):
+            return "registry at \(location) was written by a newer likeness (schema \(found) > \(supported)); upgrade likeness"
+        case .schemaNeedsMigration(let location, let found, let current):
+            return "registry at \(location) has schema \(found); this likeness uses schema \(current): "
+                + "run `likeness registry migrate` first"
+        case .notARegistry(let location, let reason):
+            return "\(location) is not a likeness registry: \(reason)"
+        case .registryNotFound(let location):
+            return "no registry at \(location); enrol an artist first or pass --registry"
         case .invalidImport(let reason):
             return "cannot import: \(reason)"
-        case .fileSystem(let path, let reason):
-            return "registry at \(path): \(reason)"
+        case .fileSystem(let location, let reason):
+            return "registry at \(location): \(reason)"
         }
     }
 }

@@ -9,6 +9,8 @@ import Testing
 @Suite struct UseCaseTests {
     let dir: URL
     let analyzer = ClipAnalyzer(embedder: FakeEmbedder())
+    /// The registry rules over the in-memory store: no database needed.
+    let store = InMemoryRegistryStore()
 
     init() throws {
         dir = try ToneFiles.directory()
@@ -21,7 +23,7 @@ import Testing
 
     func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
 
-    func registry() throws -> Registry { try Registry(path: dir.appendingPathComponent("registry.sqlite")) }
+    func registry() -> Registry { Registry(store: store) }
 
     @Test func twoClipsCarryProvenanceFromTheLoadedModel() throws {
         let result = try CompareClips(analyzer: analyzer, scoring: .uncalibrated(modelID: "fake-pitch-v1"))
@@ -35,7 +37,7 @@ import Testing
 
     @Test func enrolmentPolicyRejectsShortAndClippedClips() async throws {
         var rejected: [String] = []
-        let enrol = Enrol(registry: try registry(), analyzer: analyzer)
+        let enrol = Enrol(registry: registry(), analyzer: analyzer)
         await #expect(throws: LikenessError.self) {
             try await enrol.run(.init(artistName: "Low Voice", artistID: nil, consent: nil,
                                       files: [path("low.wav"), path("short.wav"), path("clipped.wav")], skipRejected: false),
@@ -43,14 +45,14 @@ import Testing
         }
         #expect(rejected.count == 2)
         #expect(rejected.contains { $0.hasPrefix("too little speech") } && rejected.contains { $0.hasPrefix("heavy clipping") })
-        #expect(try registry().artists().isEmpty, "all or nothing")
+        #expect(try await registry().artists().isEmpty, "all or nothing")
         let result = try await enrol.run(.init(artistName: "Low Voice", artistID: nil, consent: "yes",
                                                files: [path("low.wav"), path("short.wav")], skipRejected: true))
         #expect(result.created && result.added.count == 1 && result.rejected.count == 1)
     }
 
     @Test func compareWithArtistAndIdentifyRecordOneEventEach() async throws {
-        let reg = try registry()
+        let reg = registry()
         _ = try await Enrol(registry: reg, analyzer: analyzer).run(.init(
             artistName: "Low Voice", artistID: "low", consent: nil, files: [path("low.wav")], skipRejected: false))
         _ = try await Enrol(registry: reg, analyzer: analyzer).run(.init(
@@ -65,14 +67,14 @@ import Testing
             .run(clipPath: path("high.wav"), top: 2, registryName: "test")
         #expect(identified.matches.map(\.artist) == ["high", "low"])
 
-        let kinds = try reg.auditEvents().map(\.event.kind)
+        let kinds = try await reg.auditEvents().map(\.event.kind)
         #expect(kinds == [.enrol, .enrol, .compare, .identify])
-        let compare = try reg.auditEvents().first { $0.event.kind == .compare }!.event
+        let compare = try await reg.auditEvents().first { $0.event.kind == .compare }!.event
         #expect(Set(compare.parameters.keys) == ["artist", "calibration", "cohort", "report"])
     }
 
     @Test func unknownModelOfAnArtistIsNamed() async throws {
-        let reg = try registry()
+        let reg = registry()
         _ = try await Enrol(registry: reg, analyzer: analyzer).run(.init(
             artistName: "Low Voice", artistID: "low", consent: nil, files: [path("low.wav")], skipRejected: false))
         let other = ClipAnalyzer(embedder: MFCCStatsEmbedder())

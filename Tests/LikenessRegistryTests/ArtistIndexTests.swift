@@ -86,25 +86,25 @@ struct ArtistIndexTests {
         }
     }
 
-    @Test func registryIndexEqualsDirectIndex() throws {
-        let temp = try TemporaryDirectory()
-        defer { temp.cleanUp() }
-        let registry = try Registry(path: temp.registryURL)
+    @Test(arguments: StoreKind.allCases) func registryIndexEqualsDirectIndex(_ kind: StoreKind) async throws {
+        let fixture = try RegistryFixture(kind)
+        defer { fixture.cleanUp() }
+        let registry = fixture.registry
         let entries = Self.randomEntries(count: 20, dimension: 24, clipsPerArtist: 2, seed: 5)
         for entry in entries {
             let clips = zip(entry.clipSHA256s, entry.clipEmbeddings).map { Fixtures.clip(sha: $0, embedding: $1) }
-            _ = try registry.enroll(artistID: entry.id, name: entry.name, consent: nil, clips: clips, toolVersion: Fixtures.tool)
+            _ = try await registry.enroll(artistID: entry.id, name: entry.name, consent: nil, clips: clips, toolVersion: Fixtures.tool)
         }
         // A clip of another model must not leak into this model's index.
-        _ = try registry.enroll(artistID: "elsewhere", name: "Elsewhere", consent: nil,
+        _ = try await registry.enroll(artistID: "elsewhere", name: "Elsewhere", consent: nil,
                                 clips: [Fixtures.clip(sha: Fixtures.sha(777), embedding: [1, 2], model: "other")],
                                 toolVersion: Fixtures.tool)
-        let loaded = try registry.index(modelID: Fixtures.model)
+        let loaded = try await registry.index(modelID: Fixtures.model)
         let direct = try ArtistIndex(modelID: Fixtures.model, entries: entries)
         #expect(loaded.artistIDs == direct.artistIDs)
         var generator = SeededGenerator(seed: 3)
         let query = Fixtures.vector(24, using: &generator)
         #expect(try loaded.scores(query) == direct.scores(query))
-        #expect(try registry.index(modelID: "other").artistIDs == ["elsewhere"])
+        #expect(try await registry.index(modelID: "other").artistIDs == ["elsewhere"])
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LikenessRegistry
+import LikenessRegistrySQLite
 import Testing
 
 /// The `scan` audit event and the v2 migration that admits it.
@@ -37,31 +38,31 @@ struct AuditScanEventTests {
             result: ["files_scanned": 7, "hits": 3, "hits_by_artist": ["a": 3]])
     }
 
-    @Test func scanEventRoundTripsAndFiltersByArtist() throws {
+    @Test func scanEventRoundTripsAndFiltersByArtist() async throws {
         let temp = try TemporaryDirectory()
         defer { temp.cleanUp() }
-        let registry = try Registry(path: temp.registryURL)
-        _ = try registry.enroll(artistID: "a", name: "A", consent: nil, clips: Fixtures.clips(seed: 1, count: 1), toolVersion: Fixtures.tool)
-        try registry.recordAudit(Self.scanEvent())
+        let registry = try Registry(sqliteAt: temp.registryURL)
+        _ = try await registry.enroll(artistID: "a", name: "A", consent: nil, clips: Fixtures.clips(seed: 1, count: 1), toolVersion: Fixtures.tool)
+        try await registry.recordAudit(Self.scanEvent())
         var filtered = Self.scanEvent()
         filtered.artistID = "a"
-        try registry.recordAudit(filtered)
+        try await registry.recordAudit(filtered)
 
-        let events = try registry.auditEvents()
+        let events = try await registry.auditEvents()
         #expect(events.map(\.event.kind) == [.enrol, .scan, .scan])
         #expect(events[1].event == Self.scanEvent(), "parameters and result are stored as nested JSON and read back")
-        #expect(try registry.auditEvents(artistID: "a").map(\.event.kind) == [.enrol, .scan])
+        #expect(try await registry.auditEvents(artistID: "a").map(\.event.kind) == [.enrol, .scan])
 
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(events[1])) as? [String: Any]
         #expect(json?["event"] as? String == "scan")
         #expect((json?["result"] as? [String: Any])?["hits"] as? Int == 3)
     }
 
-    @Test func v1RegistryIsMigratedKeepingItsAuditRows() throws {
+    @Test func v1RegistryIsMigratedKeepingItsAuditRows() async throws {
         let temp = try TemporaryDirectory()
         defer { temp.cleanUp() }
         try FileManager.default.createDirectory(at: temp.registryURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try RawDatabase.open(temp.registryURL).writeWithoutTransaction { db in
+        try await RawDatabase.open(temp.registryURL).writeWithoutTransaction { db in
             try db.execute(sql: Self.v1AuditSQL)
             for (kind, artist) in [("enrol", "a"), ("compare", "a"), ("export", nil)] as [(String, String?)] {
                 try db.execute(
@@ -77,19 +78,19 @@ struct AuditScanEventTests {
             }
         }
 
-        let registry = try Registry(path: temp.registryURL)
-        let before = try registry.auditEvents()
+        let registry = try Registry(sqliteAt: temp.registryURL)
+        let before = try await registry.auditEvents()
         #expect(before.map(\.sequence) == [1, 2, 3])
         #expect(before.map(\.event.kind) == [.enrol, .compare, .export])
         #expect(before.allSatisfy { $0.event.toolVersion == "old" && $0.event.parameters == ["k": 1] })
 
-        try registry.recordAudit(Self.scanEvent())
-        let after = try registry.auditEvents()
+        try await registry.recordAudit(Self.scanEvent())
+        let after = try await registry.auditEvents()
         #expect(after.map(\.sequence) == [1, 2, 3, 4], "sequence numbers continue after the copied rows")
         #expect(after.last?.event.kind == .scan)
 
         let raw = try RawDatabase.open(temp.registryURL)
-        #expect(try raw.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == 2)
+        #expect(try await raw.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == 2)
         for sql in ["UPDATE audit SET tool_version = 'forged'", "DELETE FROM audit WHERE seq = 4"] {
             let error = #expect(throws: DatabaseError.self) { try raw.write { db in try db.execute(sql: sql) } }
             #expect(error?.message?.contains("append-only") == true, "\(sql): the triggers survive the rebuild")
@@ -99,10 +100,10 @@ struct AuditScanEventTests {
                 try db.execute(sql: "INSERT INTO audit (timestamp, event, tool_version, parameters, result) VALUES ('t', 'forged', 'x', '{}', '{}')")
             }
         }
-        let tables = try raw.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE name LIKE 'audit%' ORDER BY name") }
+        let tables = try await raw.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE name LIKE 'audit%' ORDER BY name") }
         #expect(tables == ["audit", "audit_no_delete", "audit_no_update"])
 
         // Opening again does not migrate twice.
-        #expect(try Registry(path: temp.registryURL).auditEvents().count == 4)
+        #expect(try await Registry(sqliteAt: temp.registryURL).auditEvents().count == 4)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LikenessRegistry
+import LikenessRegistrySQLite
 import LikenessTestSupport
 
 /// A private temporary directory, removed by `cleanUp()`.
@@ -15,6 +16,40 @@ struct TemporaryDirectory {
     var registryURL: URL { url.appendingPathComponent("nested/dir/registry.sqlite") }
 
     func cleanUp() { try? FileManager.default.removeItem(at: url) }
+}
+
+/// The backends the shared registry tests run against.
+enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
+    case sqlite, memory
+
+    var description: String { rawValue }
+}
+
+/// A registry on a fresh store of one kind, in a private temporary directory (used by SQLite).
+struct RegistryFixture {
+    let kind: StoreKind
+    let temp: TemporaryDirectory
+    let registry: Registry
+
+    init(_ kind: StoreKind) throws {
+        self.kind = kind
+        temp = try TemporaryDirectory()
+        registry = try Self.open(kind, at: temp.registryURL)
+    }
+
+    /// Another, empty registry of the same kind (`name` picks the SQLite file).
+    func another(_ name: String) throws -> Registry {
+        try Self.open(kind, at: temp.url.appendingPathComponent(name))
+    }
+
+    private static func open(_ kind: StoreKind, at url: URL) throws -> Registry {
+        switch kind {
+        case .sqlite: try Registry(sqliteAt: url)
+        case .memory: Registry(store: InMemoryRegistryStore())
+        }
+    }
+
+    func cleanUp() { temp.cleanUp() }
 }
 
 /// Reproducible pseudo-random embeddings without Foundation's unseeded generators.

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import LikenessRegistry
 
-@Suite("Registry operations")
+@Suite("Registry operations (every store)")
 struct RegistryTests {
     @Test func locationPrecedence() {
         let env = ["HOME": "/home/tester", "LIKENESS_REGISTRY": "/env/reg.sqlite"]
@@ -12,30 +12,30 @@ struct RegistryTests {
             == "/home/tester/.local/share/likeness/registry.sqlite")
     }
 
-    @Test func defaultIDIsASlugOfTheName() throws {
-        let temp = try TemporaryDirectory()
-        defer { temp.cleanUp() }
-        let registry = try Registry(path: temp.registryURL)
+    @Test(arguments: StoreKind.allCases) func defaultIDIsASlugOfTheName(_ kind: StoreKind) async throws {
+        let fixture = try RegistryFixture(kind)
+        defer { fixture.cleanUp() }
+        let registry = fixture.registry
         let cases = [("  Björk  Guðmundsdóttir ", "bjork-guðmundsdottir"), ("AC/DC (live)", "ac-dc-live")]
         for (index, (name, slug)) in cases.enumerated() {
-            let result = try registry.enroll(
+            let result = try await registry.enroll(
                 artistID: nil, name: name, consent: nil, clips: Fixtures.clips(seed: 50 + index, count: 1),
                 toolVersion: Fixtures.tool)
             #expect(result.artist.id == slug)
         }
         for id in ["a b", "../x", ".hidden", String(repeating: "x", count: 129)] {
-            #expect(throws: RegistryError.invalidArtistID(id)) {
-                try registry.enroll(artistID: id, name: "X", consent: nil, clips: Fixtures.clips(seed: 1, count: 1),
+            await #expect(throws: RegistryError.invalidArtistID(id)) {
+                try await registry.enroll(artistID: id, name: "X", consent: nil, clips: Fixtures.clips(seed: 1, count: 1),
                                     toolVersion: Fixtures.tool)
             }
         }
     }
 
-    @Test func enrolListShowAndJSONKeys() throws {
-        let temp = try TemporaryDirectory()
-        defer { temp.cleanUp() }
-        let registry = try Registry(path: temp.registryURL)
-        let result = try registry.enroll(
+    @Test(arguments: StoreKind.allCases) func enrolListShowAndJSONKeys(_ kind: StoreKind) async throws {
+        let fixture = try RegistryFixture(kind)
+        defer { fixture.cleanUp() }
+        let registry = fixture.registry
+        let result = try await registry.enroll(
             artistID: nil, name: "Ada  Lovelace", consent: "I consent.", clips: Fixtures.clips(seed: 1, count: 3),
             toolVersion: Fixtures.tool)
         #expect(result.created)
@@ -47,14 +47,14 @@ struct RegistryTests {
         #expect(result.artist.modelIDs == [Fixtures.model])
         #expect(result.artist.hasConsent)
 
-        _ = try registry.enroll(
+        _ = try await registry.enroll(
             artistID: "grace", name: "Grace Hopper", consent: nil, clips: Fixtures.clips(seed: 2, count: 1),
             toolVersion: Fixtures.tool)
-        let list = try registry.artists()
+        let list = try await registry.artists()
         #expect(list.map(\.id) == ["ada-lovelace", "grace"])
         #expect(list[1].hasConsent == false)
 
-        let detail = try registry.artist(id: "ada-lovelace")
+        let detail = try await registry.artist(id: "ada-lovelace")
         #expect(detail.clips.map(\.sha256) == (0..<3).map { Fixtures.sha(1, $0) })
         #expect(detail.clips.map(\.fileName) == ["take-0.wav", "take-1.wav", "take-2.wav"])
         #expect(detail.clips.allSatisfy { $0.dimension == 32 && $0.sampleRate == 16_000 && $0.modelID == Fixtures.model })
@@ -65,20 +65,20 @@ struct RegistryTests {
         let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(list)) as? [[String: Any]]
         let keys = Set(json?.first?.keys.map { $0 } ?? [])
         #expect(keys.isSuperset(of: ["id", "name", "clips", "speech_seconds"]))
-        #expect(throws: RegistryError.artistNotFound(id: "nobody")) { try registry.artist(id: "nobody") }
+        await #expect(throws: RegistryError.artistNotFound(id: "nobody")) { try await registry.artist(id: "nobody") }
     }
 
-    @Test func moreClipsDuplicatesAndNameConflicts() throws {
-        let temp = try TemporaryDirectory()
-        defer { temp.cleanUp() }
-        let registry = try Registry(path: temp.registryURL)
+    @Test(arguments: StoreKind.allCases) func moreClipsDuplicatesAndNameConflicts(_ kind: StoreKind) async throws {
+        let fixture = try RegistryFixture(kind)
+        defer { fixture.cleanUp() }
+        let registry = fixture.registry
         let clips = Fixtures.clips(seed: 3, count: 4)
-        _ = try registry.enroll(artistID: nil, name: "Nina", consent: nil, clips: Array(clips[0..<2]), toolVersion: Fixtures.tool)
+        _ = try await registry.enroll(artistID: nil, name: "Nina", consent: nil, clips: Array(clips[0..<2]), toolVersion: Fixtures.tool)
 
         // Clip 1 again (upper-case hash), clip 2 twice in one call, clip 3 new.
         var again = clips[1]
         again.sha256 = again.sha256.uppercased()
-        let second = try registry.enroll(
+        let second = try await registry.enroll(
             artistID: nil, name: "nina", consent: "Signed 2025.", clips: [again, clips[2], clips[2], clips[3]],
             toolVersion: Fixtures.tool)
         #expect(!second.created)
@@ -89,79 +89,83 @@ struct RegistryTests {
 
         // The same clip under another model is a new embedding, not a duplicate.
         let otherModel = Fixtures.clip(sha: clips[0].sha256, embedding: [1, 2, 3], model: "other-model")
-        let third = try registry.enroll(artistID: "nina", name: "Nina", consent: nil, clips: [otherModel], toolVersion: Fixtures.tool)
+        let third = try await registry.enroll(artistID: "nina", name: "Nina", consent: nil, clips: [otherModel], toolVersion: Fixtures.tool)
         #expect(third.added == [clips[0].sha256])
         #expect(third.artist.modelIDs == ["other-model", Fixtures.model])
-        #expect(try registry.modelIDs() == [Fixtures.model: 4, "other-model": 1])
+        #expect(try await registry.modelIDs() == [Fixtures.model: 4, "other-model": 1])
 
-        #expect(throws: RegistryError.artistNameConflict(id: "nina", existingName: "Nina", requestedName: "Nina Simone")) {
-            try registry.enroll(artistID: "nina", name: "Nina Simone", consent: nil, clips: [clips[0]], toolVersion: Fixtures.tool)
+        await #expect(throws: RegistryError.artistNameConflict(id: "nina", existingName: "Nina", requestedName: "Nina Simone")) {
+            try await registry.enroll(artistID: "nina", name: "Nina Simone", consent: nil, clips: [clips[0]], toolVersion: Fixtures.tool)
         }
-        #expect(throws: RegistryError.invalidArtistName) {
-            try registry.enroll(artistID: nil, name: "  ", consent: nil, clips: [clips[0]], toolVersion: Fixtures.tool)
+        await #expect(throws: RegistryError.invalidArtistName) {
+            try await registry.enroll(artistID: nil, name: "  ", consent: nil, clips: [clips[0]], toolVersion: Fixtures.tool)
         }
-        #expect(throws: RegistryError.invalidArtistID("a/b")) {
-            try registry.enroll(artistID: "a/b", name: "X", consent: nil, clips: [clips[0]], toolVersion: Fixtures.tool)
+        await #expect(throws: RegistryError.invalidArtistID("a/b")) {
+            try await registry.enroll(artistID: "a/b", name: "X", consent: nil, clips: [clips[0]], toolVersion: Fixtures.tool)
         }
-        #expect(throws: RegistryError.noClips) {
-            try registry.enroll(artistID: nil, name: "X", consent: nil, clips: [], toolVersion: Fixtures.tool)
+        await #expect(throws: RegistryError.noClips) {
+            try await registry.enroll(artistID: nil, name: "X", consent: nil, clips: [], toolVersion: Fixtures.tool)
         }
     }
 
-    @Test func voiceprintIsNormalisedMeanAndScoresBothWays() throws {
-        let temp = try TemporaryDirectory()
-        defer { temp.cleanUp() }
-        let registry = try Registry(path: temp.registryURL)
+    @Test(arguments: StoreKind.allCases) func voiceprintIsNormalisedMeanAndScoresBothWays(_ kind: StoreKind) async throws {
+        let fixture = try RegistryFixture(kind)
+        defer { fixture.cleanUp() }
+        let registry = fixture.registry
         let clips = Fixtures.clips(seed: 4, count: 3)
-        _ = try registry.enroll(artistID: "a", name: "A", consent: nil, clips: Array(clips[0..<2]), toolVersion: Fixtures.tool)
+        _ = try await registry.enroll(artistID: "a", name: "A", consent: nil, clips: Array(clips[0..<2]), toolVersion: Fixtures.tool)
         let query = clips[2].embedding
 
         func expectedMean(_ subset: ArraySlice<ClipEnrolment>) -> [Float] {
             let units = subset.map { Fixtures.unit($0.embedding) }
             return Fixtures.unit((0..<32).map { d in units.reduce(0) { $0 + $1[d] } })
         }
-        let before = try #require(try registry.index(modelID: Fixtures.model).match(query, artistID: "a"))
+        let before = try #require(try await registry.index(modelID: Fixtures.model).match(query, artistID: "a"))
         #expect(abs(before.score - Fixtures.dot(Fixtures.unit(query), expectedMean(clips[0..<2]))) < 1e-5)
 
         // Recomputed on change: adding the query clip itself makes the best clip score 1.
-        _ = try registry.enroll(artistID: "a", name: "A", consent: nil, clips: [clips[2]], toolVersion: Fixtures.tool)
-        let after = try #require(try registry.index(modelID: Fixtures.model).match(query, artistID: "a"))
+        _ = try await registry.enroll(artistID: "a", name: "A", consent: nil, clips: [clips[2]], toolVersion: Fixtures.tool)
+        let after = try #require(try await registry.index(modelID: Fixtures.model).match(query, artistID: "a"))
         #expect(abs(after.score - Fixtures.dot(Fixtures.unit(query), expectedMean(clips[0..<3]))) < 1e-5)
         #expect(abs(after.bestClipScore - 1) < 1e-5)
         #expect(after.bestClipSHA256 == clips[2].sha256)
         #expect(after.clips == 3)
-        #expect(try registry.index(modelID: "unknown-model").count == 0)
+        #expect(try await registry.index(modelID: "unknown-model").count == 0)
     }
 
-    @Test func removeErasesEverythingButTheAuditFact() throws {
-        let temp = try TemporaryDirectory()
-        defer { temp.cleanUp() }
-        let registry = try Registry(path: temp.registryURL)
+    @Test(arguments: StoreKind.allCases) func removeErasesEverythingButTheAuditFact(_ kind: StoreKind) async throws {
+        let fixture = try RegistryFixture(kind)
+        defer { fixture.cleanUp() }
+        let registry = fixture.registry
         let secretName = "Quillon Vexworth"
         let secretConsent = "I, Quillon Vexworth, consent to enrolment."
         let secretFile = "quillon_vexworth_interview.wav"
         var clips = Fixtures.clips(seed: 5, count: 2)
         clips = clips.map { var clip = $0; clip.fileName = secretFile; return clip }
-        _ = try registry.enroll(artistID: "a-001", name: secretName, consent: secretConsent, clips: clips, toolVersion: Fixtures.tool)
-        _ = try registry.enroll(artistID: "keep", name: "Keeper", consent: nil, clips: Fixtures.clips(seed: 6, count: 1), toolVersion: Fixtures.tool)
+        _ = try await registry.enroll(artistID: "a-001", name: secretName, consent: secretConsent, clips: clips, toolVersion: Fixtures.tool)
+        _ = try await registry.enroll(artistID: "keep", name: "Keeper", consent: nil, clips: Fixtures.clips(seed: 6, count: 1), toolVersion: Fixtures.tool)
 
-        let removed = try registry.remove(id: "a-001", toolVersion: Fixtures.tool)
+        let removed = try await registry.remove(id: "a-001", toolVersion: Fixtures.tool)
         #expect(removed.clips == 2)
-        #expect(try registry.artists().map(\.id) == ["keep"])
-        #expect(try registry.index(modelID: Fixtures.model).artistIDs == ["keep"])
-        #expect(throws: RegistryError.artistNotFound(id: "a-001")) { try registry.artist(id: "a-001") }
-        #expect(throws: RegistryError.artistNotFound(id: "a-001")) { try registry.remove(id: "a-001", toolVersion: Fixtures.tool) }
+        #expect(try await registry.artists().map(\.id) == ["keep"])
+        #expect(try await registry.index(modelID: Fixtures.model).artistIDs == ["keep"])
+        await #expect(throws: RegistryError.artistNotFound(id: "a-001")) { try await registry.artist(id: "a-001") }
+        await #expect(throws: RegistryError.artistNotFound(id: "a-001")) { try await registry.remove(id: "a-001", toolVersion: Fixtures.tool) }
 
-        let rows = try RawDatabase.counts(temp.registryURL, artistID: "a-001")
-        #expect(rows == RawDatabase.Counts(artists: 0, clips: 0, voiceprints: 0))
+        #expect(try await registry.voiceprint(artistID: "a-001", modelID: Fixtures.model) == nil)
+        #expect(try await registry.store.exportedArtists().map(\.artist.id) == ["keep"])
+        if kind == .sqlite {
+            let rows = try RawDatabase.counts(fixture.temp.registryURL, artistID: "a-001")
+            #expect(rows == RawDatabase.Counts(artists: 0, clips: 0, voiceprints: 0))
+        }
 
-        let audit = try registry.auditEvents(artistID: "a-001")
+        let audit = try await registry.auditEvents(artistID: "a-001")
         #expect(audit.map(\.event.kind) == [.enrol, .enrol, .remove])
         #expect(audit.last?.event.result["clips_removed"] == 2)
 
         // secure_delete + WAL truncation: no trace of the name, consent or file name in the files.
-        for suffix in ["", "-wal"] {
-            let url = URL(fileURLWithPath: temp.registryURL.path + suffix)
+        for suffix in kind == .sqlite ? ["", "-wal"] : [] {
+            let url = URL(fileURLWithPath: fixture.temp.registryURL.path + suffix)
             guard let bytes = FileManager.default.contents(atPath: url.path) else { continue }
             for secret in [secretName, secretConsent, secretFile] {
                 #expect(bytes.range(of: Data(secret.utf8)) == nil, "'\(secret)' still in \(url.lastPathComponent)")
@@ -169,18 +173,18 @@ struct RegistryTests {
         }
     }
 
-    @Test func auditRecordsAndFlatJSON() throws {
-        let temp = try TemporaryDirectory()
-        defer { temp.cleanUp() }
-        let registry = try Registry(path: temp.registryURL)
-        _ = try registry.enroll(artistID: "a", name: "A", consent: nil, clips: Fixtures.clips(seed: 7, count: 1), toolVersion: Fixtures.tool)
-        try registry.recordAudit(AuditEvent(
+    @Test(arguments: StoreKind.allCases) func auditRecordsAndFlatJSON(_ kind: StoreKind) async throws {
+        let fixture = try RegistryFixture(kind)
+        defer { fixture.cleanUp() }
+        let registry = fixture.registry
+        _ = try await registry.enroll(artistID: "a", name: "A", consent: nil, clips: Fixtures.clips(seed: 7, count: 1), toolVersion: Fixtures.tool)
+        try await registry.recordAudit(AuditEvent(
             kind: .compare, artistID: "a", audioSHA256: Fixtures.sha(99), modelID: Fixtures.model, toolVersion: Fixtures.tool,
             parameters: ["threshold": 0.75], result: ["score": 0.8125, "best_clip_score": .number(.nan), "decision": "match"]))
-        try registry.recordAudit(AuditEvent(
+        try await registry.recordAudit(AuditEvent(
             kind: .identify, audioSHA256: Fixtures.sha(99), modelID: Fixtures.model, toolVersion: Fixtures.tool,
             parameters: ["k": 5], result: ["matches": ["a"]]))
-        let events = try registry.auditEvents()
+        let events = try await registry.auditEvents()
         #expect(events.map(\.event.kind) == [.enrol, .compare, .identify])
         #expect(events.map(\.sequence) == [1, 2, 3])
         #expect(events[1].event.result["score"] == 0.8125)
@@ -198,10 +202,10 @@ struct RegistryTests {
         #expect(decoded == events[2])
     }
 
-    @Test func invalidClipsAreRejected() throws {
-        let temp = try TemporaryDirectory()
-        defer { temp.cleanUp() }
-        let registry = try Registry(path: temp.registryURL)
+    @Test(arguments: StoreKind.allCases) func invalidClipsAreRejected(_ kind: StoreKind) async throws {
+        let fixture = try RegistryFixture(kind)
+        defer { fixture.cleanUp() }
+        let registry = fixture.registry
         let bad: [(ClipEnrolment, String)] = [
             (Fixtures.clip(sha: "abc", embedding: [1, 0]), "sha256"),
             (Fixtures.clip(sha: Fixtures.sha(1), embedding: [0, 0]), "embedding"),
@@ -209,11 +213,44 @@ struct RegistryTests {
             (Fixtures.clip(sha: Fixtures.sha(1), embedding: [1, 0], model: ""), "model id"),
         ]
         for (clip, word) in bad {
-            let error = #expect(throws: RegistryError.self) {
-                try registry.enroll(artistID: "x", name: "X", consent: nil, clips: [clip], toolVersion: Fixtures.tool)
+            let error = await #expect(throws: RegistryError.self) {
+                try await registry.enroll(artistID: "x", name: "X", consent: nil, clips: [clip], toolVersion: Fixtures.tool)
             }
             #expect(error?.description.contains(word) == true, "\(String(describing: error))")
         }
-        #expect(try registry.artists().isEmpty)
+        #expect(try await registry.artists().isEmpty)
+    }
+
+    @Test(arguments: StoreKind.allCases) func revisionChangesWithEveryWrite(_ kind: StoreKind) async throws {
+        let fixture = try RegistryFixture(kind)
+        defer { fixture.cleanUp() }
+        let registry = fixture.registry
+        let start = try await registry.store.revision
+        _ = try await registry.enroll(artistID: "a", name: "A", consent: nil, clips: Fixtures.clips(seed: 1, count: 1),
+                                      toolVersion: Fixtures.tool)
+        let enrolled = try await registry.store.revision
+        #expect(enrolled > start)
+        try await registry.remove(id: "a", toolVersion: Fixtures.tool)
+        #expect(try await registry.store.revision > enrolled)
+    }
+
+    @Test(arguments: StoreKind.allCases) func oneVoiceprintIsReadWithoutTheIndex(_ kind: StoreKind) async throws {
+        let fixture = try RegistryFixture(kind)
+        defer { fixture.cleanUp() }
+        let registry = fixture.registry
+        let clips = Fixtures.clips(seed: 8, count: 3)
+        _ = try await registry.enroll(artistID: "a", name: "A", consent: nil, clips: clips, toolVersion: Fixtures.tool)
+        _ = try await registry.enroll(artistID: "b", name: "B", consent: nil, clips: Fixtures.clips(seed: 9, count: 2),
+                                      toolVersion: Fixtures.tool)
+        let stored = try #require(try await registry.voiceprint(artistID: "a", modelID: Fixtures.model))
+        #expect(stored.name == "A" && stored.clips.map(\.sha256) == clips.map(\.sha256))
+        let index = try await registry.index(modelID: Fixtures.model)
+        #expect(stored.mean == (try index.voiceprint(artistID: "a")))
+        let query = clips[1].embedding
+        #expect(try stored.match(query) == index.match(query, artistID: "a"))
+        #expect(try await registry.voiceprint(artistID: "a", modelID: "other") == nil)
+        #expect(try await registry.voiceprint(artistID: "nobody", modelID: Fixtures.model) == nil)
+        #expect(try await registry.artistSummary(id: "a").clips == 3)
+        await #expect(throws: RegistryError.artistNotFound(id: "nobody")) { try await registry.artistSummary(id: "nobody") }
     }
 }

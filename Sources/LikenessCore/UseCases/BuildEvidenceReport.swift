@@ -25,7 +25,7 @@ public struct BuildEvidenceReport: Sendable {
     public func run(clipPath: String, artistID: String, output: String, registryName: String) async throws -> Built {
         let registry = comparison.registry, scoring = comparison.scoring, analyzer = comparison.analyzer
         let outcome = try await comparison.assess(clipPath: clipPath, artistID: artistID)
-        let detail = try registry.artist(id: artistID)
+        let detail = try await registry.artist(id: artistID)
         let clip = outcome.clip, assessment = outcome.assessment, modelID = scoring.modelID
 
         var percentile: PercentileFacts?

@@ -26,15 +26,21 @@ public struct CompareWithArtist: Sendable {
     /// Embeds the clip and scores it against the artist; records nothing.
     public func assess(clipPath: String, artistID: String) async throws -> Outcome {
         let modelID = analyzer.embedder.modelID
-        let reference = try await ArtistReference.load(from: registry, artistID: artistID, modelID: modelID)
+        // One artist's voiceprint (not the model's whole index); the summary (no clip rows) only to name the
+        // artist's models when it has none of this one. An unknown artist fails here, before any decoding.
+        let stored = try await registry.voiceprint(artistID: artistID, modelID: modelID)
+        let summary = stored == nil ? try await registry.artistSummary(id: artistID) : nil
         let clip = try analyzer.analyze(path: clipPath)
+        guard let stored else {
+            throw LikenessError.notFound("artist \(artistID) has no voiceprint for model \(modelID) (enrolled with: \(summary?.modelIDs.joined(separator: ", ") ?? ""))")
+        }
         let embedding = clip.voiceprint.embedding
-        let match = try reference.match(embedding)
-        let assessment = scoring.assess(score: Double(match.score), enrol: reference.voiceprint,
-                                        test: embedding, percentileReference: reference.voiceprint)
+        let match = try stored.match(embedding)
+        let assessment = scoring.assess(score: Double(match.score), enrol: stored.mean,
+                                        test: embedding, percentileReference: stored.mean)
         let artist = ComparedArtist(id: match.artist, name: match.name, clips: match.clips,
                                  bestClipScore: match.bestClipScore, bestClipSha256: match.bestClipSHA256)
-        return Outcome(clip: clip, artist: artist, reference: reference.voiceprint, assessment: assessment)
+        return Outcome(clip: clip, artist: artist, reference: stored.mean, assessment: assessment)
     }
 
     public func run(clipPath: String, artistID: String) async throws -> VoiceComparison {

@@ -43,7 +43,7 @@ public struct Identify: Sendable {
 
     public func run(clipPath: String, top: Int, registryName: String) async throws -> Result {
         let modelID = analyzer.embedder.modelID
-        let index = try registry.index(modelID: modelID)
+        let index = try await registry.index(modelID: modelID)
         guard index.count > 0 else {
             throw LikenessError.notFound("no artists enrolled with model \(modelID) in \(registryName)")
         }

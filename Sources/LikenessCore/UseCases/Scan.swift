@@ -45,7 +45,7 @@ public struct Scan: Sendable {
                     onProgress: @escaping @Sendable (ScanProgress) -> Void = { _ in }) async throws -> Result {
         let options = request.options
         let modelID = embedder.modelID
-        let index = try registry.index(modelID: modelID)
+        let index = try await registry.index(modelID: modelID)
         guard index.count > 0 else { throw LikenessError.notFound("no artists enrolled with model \(modelID) in \(registryName)") }
         for id in request.artists where !index.artistIDs.contains(id) {
             throw LikenessError.notFound("artist \(id) has no voiceprint for model \(modelID) in \(registryName)")

@@ -44,7 +44,7 @@ struct ReportCommand: AsyncParsableCommand {
             .run(clipPath: file, artistID: artist, output: out, registryName: registry.url.path)
         built.clipWarnings.forEach { Output.warn($0) }
         try built.html.write(toFile: out, atomically: true, encoding: .utf8)
-        try registryStore.recordAudit(built.auditEvent)
+        try await registryStore.recordAudit(built.auditEvent)
         print("wrote \(out)")
     }
 }

@@ -4,7 +4,7 @@ import LikenessCore
 import LikenessRegistry
 
 /// `likeness artists [show ID | remove ID]`: the enrolled artists.
-struct ArtistsCommand: ParsableCommand {
+struct ArtistsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "artists",
         abstract: "List, show or erase enrolled artists.",
@@ -12,7 +12,7 @@ struct ArtistsCommand: ParsableCommand {
         defaultSubcommand: List.self
     )
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "List enrolled artists with their clip count and seconds of speech.",
             discussion: "Examples:\n  likeness artists\n  likeness artists --json --registry team.sqlite")
@@ -21,8 +21,8 @@ struct ArtistsCommand: ParsableCommand {
         @Flag(help: "Print JSON: an array of {id, name, clips, speech_seconds, ...}.")
         var json = false
 
-        func run() throws {
-            let artists = try registry.openExisting().artists()
+        func run() async throws {
+            let artists = try await registry.openExisting().artists()
             if json { try Output.printJSON(artists); return }
             if artists.isEmpty { print("no artists enrolled in \(registry.url.path)"); return }
             print("id".padding(toLength: 20, withPad: " ", startingAt: 0) + "name".padding(toLength: 28, withPad: " ", startingAt: 0)
@@ -35,7 +35,7 @@ struct ArtistsCommand: ParsableCommand {
         }
     }
 
-    struct Show: ParsableCommand {
+    struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show one artist: clips, consent, models.",
             discussion: "Example:\n  likeness artists show alice-example")
@@ -44,8 +44,8 @@ struct ArtistsCommand: ParsableCommand {
         @OptionGroup var registry: RegistryOptions
         @Flag(help: "Print JSON.") var json = false
 
-        func run() throws {
-            let detail = try registry.openExisting().artist(id: id)
+        func run() async throws {
+            let detail = try await registry.openExisting().artist(id: id)
             if json { try Output.printJSON(detail); return }
             print("\(detail.name) (id \(detail.id))")
             if let consent = detail.consent {
@@ -63,7 +63,7 @@ struct ArtistsCommand: ParsableCommand {
         }
     }
 
-    struct Remove: ParsableCommand {
+    struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Erase an artist: every clip record, voiceprint and the consent. Cannot be undone.",
             discussion: """
@@ -77,8 +77,8 @@ struct ArtistsCommand: ParsableCommand {
         @OptionGroup var registry: RegistryOptions
         @Flag(help: "Print JSON.") var json = false
 
-        func run() throws {
-            let removed = try registry.openExisting().remove(id: id, toolVersion: ToolVersion.string)
+        func run() async throws {
+            let removed = try await registry.openExistingForWriting().remove(id: id, toolVersion: ToolVersion.string)
             if json { try Output.printJSON(removed); return }
             print("erased \(removed.name) (id \(removed.id)): \(removed.clips) clip(s) and their voiceprints")
         }

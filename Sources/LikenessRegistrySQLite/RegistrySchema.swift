@@ -1,7 +1,8 @@
 import GRDB
 
-/// Versioned schema. Each migration ends by setting `PRAGMA user_version` to its position so a newer
-/// registry is recognisable even without reading `grdb_migrations`.
+/// Versioned schema of the SQLite registry. Each migration ends by setting `PRAGMA user_version` to its
+/// position so a newer registry is recognisable even without reading `grdb_migrations`. The migrations
+/// are frozen: files written by earlier builds are upgraded by running the later ones.
 enum RegistrySchema {
     /// `PRAGMA application_id` of likeness registries ("LKNS"): tells our files from other SQLite files.
     static let applicationID: Int32 = 0x4C4B_4E53

@@ -10,6 +10,9 @@ import Foundation
 ///
 /// Ranking uses the mean score (`ArtistMatch.score`); ties go to the artist stored first (id order
 /// when loaded from the registry).
+///
+/// The index is a search structure over floats: it is fed `StoredVoiceprint`s (by `Registry.index`) or
+/// explicit `Entry`s, and knows nothing of how a store keeps them.
 public struct ArtistIndex: Sendable {
     /// A voiceprint given directly, e.g. to build a benchmark index without a database.
     public struct Entry: Sendable {
@@ -53,7 +56,7 @@ public struct ArtistIndex: Sendable {
             }
             var units: [[Float]] = []
             for (sha, embedding) in zip(entry.clipSHA256s, entry.clipEmbeddings) {
-                guard let unit = EmbeddingCodec.normalised(embedding) else {
+                guard let unit = UnitVector.normalised(embedding) else {
                     throw RegistryError.invalidClip(sha256: sha, reason: "embedding is empty, non-finite or all zeros")
                 }
                 units.append(unit)
@@ -61,7 +64,7 @@ public struct ArtistIndex: Sendable {
             if let mismatch = units.first(where: { $0.count != units[0].count }) {
                 throw RegistryError.dimensionMismatch(modelID: modelID, expected: units[0].count, found: mismatch.count)
             }
-            guard let mean = EmbeddingCodec.normalisedMean(units) else {
+            guard let mean = UnitVector.normalisedMean(units) else {
                 throw RegistryError.invalidClip(sha256: entry.clipSHA256s[0], reason: "clip embeddings cancel out")
             }
             try builder.beginArtist(id: entry.id, name: entry.name, mean: mean)
@@ -72,7 +75,23 @@ public struct ArtistIndex: Sendable {
         self = builder.build()
     }
 
-    fileprivate init(
+    /// Builds an index from stored voiceprints, used as they are (the store keeps unit-length clips and
+    /// their normalised mean). Throws when a voiceprint's lengths disagree or an artist id repeats.
+    public init(modelID: String, voiceprints: [StoredVoiceprint]) throws {
+        var builder = Builder(modelID: modelID)
+        for voiceprint in voiceprints {
+            try builder.beginArtist(id: voiceprint.artistID, name: voiceprint.name, mean: voiceprint.mean)
+            for clip in voiceprint.clips {
+                guard clip.embedding.count == voiceprint.mean.count else {
+                    throw RegistryError.invalidClip(sha256: clip.sha256, reason: "stored embedding has the wrong length")
+                }
+                builder.appendClip(sha256: clip.sha256, embedding: clip.embedding)
+            }
+        }
+        self = builder.build()
+    }
+
+    init(
         modelID: String, dimension: Int, artistIDs: [String], names: [String], means: [Float],
         clipStart: [Int], clipVectors: [Float], clipSHA256s: [String], rowOfArtist: [String: Int]
     ) {
@@ -126,7 +145,7 @@ public struct ArtistIndex: Sendable {
         guard query.count == dimension else {
             throw RegistryError.dimensionMismatch(modelID: modelID, expected: dimension, found: query.count)
         }
-        guard let unit = EmbeddingCodec.normalised(query) else {
+        guard let unit = UnitVector.normalised(query) else {
             throw RegistryError.invalidQuery(reason: "empty, non-finite or all zeros")
         }
         return unit
@@ -179,133 +198,6 @@ public struct ArtistIndex: Sendable {
             i += 1
         }
         return sum
-    }
-
-    // MARK: - Building
-
-    /// Accumulates rows in order; used by the registry loader and the public initialiser.
-    struct Builder {
-        let modelID: String
-        private var dimension = 0
-        private var artistIDs: [String] = []
-        private var names: [String] = []
-        private var means: [Float] = []
-        private var clipStart: [Int] = []
-        private var clipVectors: [Float] = []
-        private var clipSHA256s: [String] = []
-        private var rowOfArtist: [String: Int] = [:]
-
-        init(modelID: String) { self.modelID = modelID }
-
-        /// Starts a new artist row from a stored blob; false when `mean` is not `dimension` floats.
-        mutating func beginArtist(id: String, name: String, dimension: Int, mean: Data) throws -> Bool {
-            try checkNewRow(id: id, dimension: dimension)
-            guard EmbeddingCodec.decode(mean, dimension: dimension, into: &means) else { return false }
-            addRow(id: id, name: name)
-            return true
-        }
-
-        /// Starts a new artist row from a unit-length mean.
-        mutating func beginArtist(id: String, name: String, mean: [Float]) throws {
-            try checkNewRow(id: id, dimension: mean.count)
-            means.append(contentsOf: mean)
-            addRow(id: id, name: name)
-        }
-
-        /// Adds a clip to the current artist from a stored blob; false when it is not `dimension` floats.
-        mutating func appendClip(sha256: String, embedding: Data) -> Bool {
-            guard EmbeddingCodec.decode(embedding, dimension: dimension, into: &clipVectors) else { return false }
-            clipSHA256s.append(sha256)
-            return true
-        }
-
-        /// Adds a unit-length clip embedding of the index dimension to the current artist.
-        mutating func appendClip(sha256: String, embedding: [Float]) {
-            precondition(embedding.count == dimension, "clip length checked by the caller")
-            clipVectors.append(contentsOf: embedding)
-            clipSHA256s.append(sha256)
-        }
-
-        private mutating func checkNewRow(id: String, dimension: Int) throws {
-            if artistIDs.isEmpty {
-                self.dimension = dimension
-            } else if dimension != self.dimension {
-                throw RegistryError.dimensionMismatch(modelID: modelID, expected: self.dimension, found: dimension)
-            }
-            guard rowOfArtist[id] == nil else { throw RegistryError.duplicateArtistID(id) }
-        }
-
-        private mutating func addRow(id: String, name: String) {
-            rowOfArtist[id] = artistIDs.count
-            artistIDs.append(id)
-            names.append(name)
-            clipStart.append(clipSHA256s.count)
-        }
-
-        func build() -> ArtistIndex {
-            ArtistIndex(
-                modelID: modelID, dimension: dimension, artistIDs: artistIDs, names: names, means: means,
-                clipStart: clipStart + [clipSHA256s.count], clipVectors: clipVectors, clipSHA256s: clipSHA256s,
-                rowOfArtist: rowOfArtist)
-        }
-    }
-}
-
-/// Bounded min-heap of (score, row) keeping the `capacity` best; the root is the worst kept entry.
-/// "Better" means a higher score, or an equal score and a lower row.
-struct TopKHeap {
-    struct Element { var score: Float; var row: Int }
-    private(set) var elements: [Element] = []
-    let capacity: Int
-
-    init(capacity: Int) {
-        self.capacity = capacity
-        elements.reserveCapacity(capacity)
-    }
-
-    @inline(__always)
-    private static func worse(_ a: Element, _ b: Element) -> Bool {
-        a.score < b.score || (a.score == b.score && a.row > b.row)
-    }
-
-    @inline(__always)
-    mutating func offer(score: Float, row: Int) {
-        let element = Element(score: score, row: row)
-        if elements.count < capacity {
-            elements.append(element)
-            siftUp(elements.count - 1)
-        } else if Self.worse(elements[0], element) {
-            elements[0] = element
-            siftDown(0)
-        }
-    }
-
-    func sortedBestFirst() -> [Element] {
-        elements.sorted { Self.worse($1, $0) }
-    }
-
-    private mutating func siftUp(_ start: Int) {
-        var child = start
-        while child > 0 {
-            let parent = (child - 1) / 2
-            guard Self.worse(elements[child], elements[parent]) else { return }
-            elements.swapAt(child, parent)
-            child = parent
-        }
-    }
-
-    private mutating func siftDown(_ start: Int) {
-        var parent = start
-        while true {
-            let left = 2 * parent + 1
-            guard left < elements.count else { return }
-            var worst = left
-            let right = left + 1
-            if right < elements.count, Self.worse(elements[right], elements[left]) { worst = right }
-            guard Self.worse(elements[worst], elements[parent]) else { return }
-            elements.swapAt(worst, parent)
-            parent = worst
-        }
     }
 }
 

@@ -1,0 +1,67 @@
+import Foundation
+
+/// A transaction of `InMemoryRegistryStore`: works on a private copy of the state.
+final class InMemoryTransaction: RegistryTransaction {
+    private(set) var state: InMemoryRegistryState
+
+    init(state: InMemoryRegistryState) {
+        self.state = state
+    }
+
+    func artist(id: String) async throws -> ArtistRecord? {
+        state.artists[id]
+    }
+
+    func artistSummary(id: String) async throws -> ArtistSummary? {
+        state.summary(id: id)
+    }
+
+    func insertArtist(_ artist: ArtistRecord) async throws {
+        state.artists[artist.id] = artist
+    }
+
+    func setConsent(_ consent: ConsentRecord, artistID: String) async throws {
+        state.artists[artistID]?.consent = consent
+    }
+
+    func setUpdatedAt(_ timestamp: String, artistID: String) async throws {
+        state.artists[artistID]?.updatedAt = timestamp
+    }
+
+    func dimension(modelID: String) async throws -> Int? {
+        state.clips.first { $0.clip.clip.modelID == modelID }?.clip.clip.embedding.count
+    }
+
+    func hasClip(artistID: String, sha256: String, modelID: String) async throws -> Bool {
+        state.clips.contains {
+            $0.artistID == artistID && $0.clip.clip.sha256 == sha256 && $0.clip.clip.modelID == modelID
+        }
+    }
+
+    func insertClip(_ clip: EnrolledClip, artistID: String) async throws {
+        state.clips.append(.init(artistID: artistID, clip: clip))
+    }
+
+    func clipEmbeddings(artistID: String, modelID: String) async throws -> [StoredVoiceprint.Clip] {
+        state.clipEmbeddings(artistID: artistID, modelID: modelID)
+    }
+
+    func putVoiceprint(artistID: String, modelID: String, mean: [Float], clipCount: Int, updatedAt: String) async throws {
+        state.voiceprints[.init(artistID: artistID, modelID: modelID)] =
+            .init(mean: mean, clipCount: clipCount, updatedAt: updatedAt)
+    }
+
+    func deleteArtist(id: String) async throws -> ErasureCounts {
+        let clipCount = state.clips.count { $0.artistID == id }
+        let keys = state.voiceprints.keys.filter { $0.artistID == id }
+        state.clips.removeAll { $0.artistID == id }
+        keys.forEach { state.voiceprints[$0] = nil }
+        state.artists[id] = nil
+        return ErasureCounts(clips: clipCount, voiceprints: keys.count)
+    }
+
+    func appendAudit(_ event: AuditEvent, timestamp: String) async throws {
+        let sequence = (state.audit.last?.sequence ?? 0) + 1
+        state.audit.append(AuditRecord(sequence: sequence, timestamp: timestamp, event: try event.stored()))
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// Everything the registry holds about one artist except the vectors (`likeness artists show`).
+public struct ArtistDetail: Sendable, Codable, Equatable {
+    public var id: String
+    public var name: String
+    public var consent: ConsentRecord?
+    public var speechSeconds: Double
+    public var modelIDs: [String]
+    public var createdAt: String
+    public var updatedAt: String
+    /// Clips in enrolment order.
+    public var clips: [ClipSummary]
+
+    public init(
+        id: String, name: String, consent: ConsentRecord?, speechSeconds: Double, modelIDs: [String],
+        createdAt: String, updatedAt: String, clips: [ClipSummary]
+    ) {
+        self.id = id
+        self.name = name
+        self.consent = consent
+        self.speechSeconds = speechSeconds
+        self.modelIDs = modelIDs
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.clips = clips
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, consent, clips
+        case speechSeconds = "speech_seconds"
+        case modelIDs = "model_ids"
+        case createdAt = "created_at"
+        case updatedAt = "updated_at"
+    }
+}
+
+extension ArtistDetail {
+    /// The detail of a stored artist: speech seconds and model ids are derived from `clips` (enrolment order).
+    public init(record: ArtistRecord, clips: [ClipSummary]) {
+        self.init(
+            id: record.id, name: record.name, consent: record.consent,
+            speechSeconds: clips.reduce(0) { $0 + $1.speechSeconds },
+            modelIDs: Set(clips.map(\.modelID)).sorted(),
+            createdAt: record.createdAt, updatedAt: record.updatedAt, clips: clips)
+    }
+}

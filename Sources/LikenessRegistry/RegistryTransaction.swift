@@ -1,0 +1,30 @@
+import Foundation
+
+/// The reads and writes the registry's rules make inside one `RegistryStore.transaction`. A
+/// transaction is valid only during the body it was passed to. Writes assume the rules have checked
+/// their input (ids, names, clip validity, duplicates).
+public protocol RegistryTransaction {
+    /// The artist row, without clips; nil if unknown.
+    func artist(id: String) async throws -> ArtistRecord?
+    /// The artist's summary (as `RegistryStore.artistSummary`); nil if unknown.
+    func artistSummary(id: String) async throws -> ArtistSummary?
+    func insertArtist(_ artist: ArtistRecord) async throws
+    func setConsent(_ consent: ConsentRecord, artistID: String) async throws
+    func setUpdatedAt(_ timestamp: String, artistID: String) async throws
+
+    /// The embedding length of the model's stored clips; nil when the model has none.
+    func dimension(modelID: String) async throws -> Int?
+    func hasClip(artistID: String, sha256: String, modelID: String) async throws -> Bool
+    /// Stores a clip (validated, unit-length, not a duplicate) after the artist's other clips.
+    func insertClip(_ clip: EnrolledClip, artistID: String) async throws
+    /// The artist's clip embeddings of one model, in enrolment order.
+    func clipEmbeddings(artistID: String, modelID: String) async throws -> [StoredVoiceprint.Clip]
+    /// Inserts or replaces the artist's voiceprint for one model.
+    func putVoiceprint(artistID: String, modelID: String, mean: [Float], clipCount: Int, updatedAt: String) async throws
+
+    /// Deletes the artist with its clips, voiceprints and consent. The audit log is kept.
+    func deleteArtist(id: String) async throws -> ErasureCounts
+
+    /// Appends an audit event with the next sequence number and the given timestamp.
+    func appendAudit(_ event: AuditEvent, timestamp: String) async throws
+}
