@@ -5,7 +5,8 @@
 //   LikenessAudio      decode (libsndfile) + resample (libsoxr) -> mono Float PCM
 //   LikenessFeatures   STFT (FFTW) -> fbank / MFCC / GE2E mel, presets matching Kaldi and librosa
 //   LikenessVAD        voice-activity detection for the GE2E front end (WebRTC-style GMM VAD)
-//   LikenessVoiceprint GE2E speaker encoder (LSTM on OpenBLAS), VAD, MFCC-statistics baseline
+//   LikenessNN         small neural-network runtime on OpenBLAS: BLAS, Conv1d/Conv2d (im2col + sgemm), BatchNorm, pooling
+//   LikenessVoiceprint GE2E speaker encoder (LSTM on OpenBLAS), CAM++ speaker encoder, MFCC-statistics baseline
 //   LikenessScoring    cosine, EER / minDCF / Cllr, calibration, cohort percentile
 //   LikenessRegistry   enrolled artists in SQLite (GRDB), audit log
 //   LikenessReport     self-contained HTML evidence reports
@@ -43,8 +44,9 @@ let package = Package(
         .target(name: "LikenessVAD", dependencies: []),
         // The LSTM cell's element-wise loop, built for AVX-512/AVX2/baseline and picked at load time.
         .target(name: "CLikenessKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "LikenessNN", dependencies: ["COpenBLAS"]),
         .target(name: "LikenessVoiceprint", dependencies: [
-            "LikenessAudio", "LikenessFeatures", "LikenessVAD", "COpenBLAS", "CLikenessKernels",
+            "LikenessAudio", "LikenessFeatures", "LikenessVAD", "LikenessNN", "CLikenessKernels",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -75,6 +77,7 @@ let package = Package(
         .testTarget(name: "LikenessAudioTests", dependencies: ["LikenessAudio"]),
         .testTarget(name: "LikenessFeaturesTests", dependencies: ["LikenessFeatures", "LikenessAudio"]),
         .testTarget(name: "LikenessVADTests", dependencies: ["LikenessVAD", "LikenessAudio"]),
+        .testTarget(name: "LikenessNNTests", dependencies: ["LikenessTestSupport", "LikenessNN"]),
         .testTarget(name: "LikenessVoiceprintTests", dependencies: ["LikenessTestSupport", "LikenessVoiceprint", "CLikenessKernels"]),
         .testTarget(name: "LikenessScoringTests", dependencies: ["LikenessTestSupport", "LikenessScoring"]),
         .testTarget(name: "LikenessRegistryTests", dependencies: ["LikenessTestSupport", "LikenessRegistry"]),

