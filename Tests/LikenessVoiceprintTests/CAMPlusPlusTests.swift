@@ -18,6 +18,13 @@ struct CAMPlusPlusReferenceTests {
         return (rows.count, rows.flatMap { $0 })
     }
 
+    /// Cosine in Double, so values within 1e-7 of 1 can be reported.
+    private func doubleCosine(_ a: [Float], _ b: [Float]) -> Double {
+        let dot = zip(a, b).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+        let na = a.reduce(0.0) { $0 + Double($1) * Double($1) }, nb = b.reduce(0.0) { $0 + Double($1) * Double($1) }
+        return dot / (na * nb).squareRoot()
+    }
+
     private func referenceFeatures() throws -> FeatureMatrix {
         let cmn = try reference("campplus_fbank80_cmn.csv")
         return FeatureMatrix(frames: cmn.rows, dims: 80, values: cmn.values)
@@ -58,26 +65,26 @@ struct CAMPlusPlusReferenceTests {
             }
         }
         for (stage, file, tolerance) in [("tdnn", "campplus_tdnn.csv", Float(1e-5)), ("transit1", "campplus_transit1.csv", 1e-5),
-                                         ("out_nonlinear", "campplus_out_nonlinear.csv", 1e-4)] {
+                                         ("out_nonlinear", "campplus_out_nonlinear.csv", 2e-5)] {
             let agreement = StageAgreement(stages[stage] ?? [], try reference(file).values)
             print("CAM++ \(stage): \(agreement)")
             #expect(agreement.relative < tolerance, "\(stage)")
         }
         let statistics = StageAgreement(result.statistics, try reference("campplus_stats.csv").values)
         print("CAM++ stats: \(statistics)")
-        #expect(statistics.relative < 1e-4)
-        let cosine = VectorMath.cosine(result.embedding, try reference("campplus_embed_ref.csv").values)
-        print("CAM++ embedding from the reference features: cosine \(cosine)")
+        #expect(statistics.relative < 1e-5)
+        let cosine = doubleCosine(result.embedding, try reference("campplus_embed_ref.csv").values)
+        print("CAM++ embedding from the reference features: 1 - cosine = \(1 - cosine)")
         #expect(cosine >= 0.99999)
     }
 
     @Test(.enabled(if: modelPresent, "CAM++ model and wheel not found")) func embeddingsFromAudio() throws {
         let embedder = try CAMPlusPlusEmbedder(network: try CAMPlusPlusFixture.network())
         let ref = try embedder.rawEmbedding(samples16k: try CAMPlusPlusFixture.referenceSamples())
-        let refCosine = VectorMath.cosine(ref, try reference("campplus_embed_ref.csv").values)
+        let refCosine = doubleCosine(ref, try reference("campplus_embed_ref.csv").values)
         let libri = try embedder.rawEmbedding(samples16k: try CAMPlusPlusFixture.decode(CAMPlusPlusFixture.libriHalf))
-        let libriCosine = VectorMath.cosine(libri, try reference("campplus_embed_libri.csv").values)
-        print("CAM++ embedding cosine vs reference: ref_input.wav \(refCosine), 1867-148436-0000_A.flac \(libriCosine)")
+        let libriCosine = doubleCosine(libri, try reference("campplus_embed_libri.csv").values)
+        print("CAM++ embedding from audio, 1 - cosine vs reference: ref_input.wav \(1 - refCosine), 1867-148436-0000_A.flac \(1 - libriCosine)")
         #expect(refCosine >= 0.99999)
         #expect(libriCosine >= 0.99999)
         let magnitude = StageAgreement(ref, try reference("campplus_embed_ref.csv").values)

