@@ -76,7 +76,7 @@ import Testing
     @Test func conv2dMatchesTheFormula() {
         var rng = SplitMix64(seed: 12)
         let (cin, cout, height, width) = (3, 4, 9, 7)
-        for options in [Conv2dOptions(), Conv2dOptions(strideHeight: 2),
+        for options in [Conv2dOptions(), Conv2dOptions(strideHeight: 2), Conv2dOptions(strideHeight: 2, columnBlock: 7),
                         Conv2dOptions(kernelHeight: 1, kernelWidth: 1, strideHeight: 2, paddingHeight: 0, paddingWidth: 0),
                         Conv2dOptions(kernelHeight: 3, kernelWidth: 2, strideHeight: 2, strideWidth: 3, paddingHeight: 0, paddingWidth: 1)] {
             let x = random(cin * height * width, &rng)
