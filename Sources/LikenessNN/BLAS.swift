@@ -68,6 +68,14 @@ public enum BLAS {
         openblas_set_num_threads(1)
     }
 
+    /// The kernel family OpenBLAS picked at load time (e.g. "SkylakeX", "Haswell"). OpenBLAS 0.3.21 does not
+    /// recognise some newer CPUs and falls back to "Prescott" (SSE3), about 4x slower on GEMMs; the environment
+    /// variable `OPENBLAS_CORETYPE` (e.g. `SkylakeX`), read when the library loads, overrides the choice.
+    public static var coreName: String {
+        guard let name = openblas_get_corename() else { return "unknown" }
+        return String(cString: name)
+    }
+
     private static func int32(_ value: Int) -> Int32 {
         guard let narrowed = Int32(exactly: value) else { preconditionFailure("BLAS: dimension \(value) exceeds Int32") }
         return narrowed

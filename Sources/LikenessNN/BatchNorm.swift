@@ -51,13 +51,22 @@ public struct BatchNorm: Sendable {
     public func apply(_ input: MatrixView, into output: MutableMatrixView, relu: Bool) {
         precondition(input.rows == channels && output.rows == channels && input.columns == output.columns,
                      "BatchNorm.apply: shape mismatch")
-        let n = input.columns
+        let n = input.columns, vectorEnd = n & ~15
         for c in 0..<channels {
-            let x = input.row(c), y = output.row(c), a = scale[c], b = shift[c]
-            if relu {
-                for t in 0..<n { let v = x[t] * a + b; y[t] = v > 0 ? v : 0 }
-            } else {
-                for t in 0..<n { y[t] = x[t] * a + b }
+            let x = UnsafeRawPointer(input.row(c)), y = UnsafeMutableRawPointer(output.row(c))
+            let a = scale[c], b = shift[c], floor: Float = relu ? 0 : -.infinity
+            // 16 lanes at a time through SIMD16 (the scalar loop does not vectorise: x and y may alias).
+            let va = SIMD16<Float>(repeating: a), vb = SIMD16<Float>(repeating: b), vfloor = SIMD16<Float>(repeating: floor)
+            var t = 0
+            while t < vectorEnd {
+                let v = x.loadUnaligned(fromByteOffset: 4 * t, as: SIMD16<Float>.self) * va + vb
+                y.storeBytes(of: v.replacing(with: vfloor, where: .!(v .> vfloor)), toByteOffset: 4 * t, as: SIMD16<Float>.self)
+                t += 16
+            }
+            while t < n {
+                let v = x.load(fromByteOffset: 4 * t, as: Float.self) * a + b
+                y.storeBytes(of: v > floor ? v : floor, toByteOffset: 4 * t, as: Float.self)
+                t += 1
             }
         }
     }

@@ -8,10 +8,10 @@ public struct CAMPlusPlusNetworkOptions: Sendable, Equatable {
     /// Default 256.
     public var chunkFrames = 256
     /// TDNN output frames per chunk of the FCM head (which reads twice as many fbank frames plus a halo of
-    /// 12 each side). Default 128: the head's largest im2col matrix is then about 13 MB.
-    public var headChunkFrames = 128
+    /// 12 each side). Default 256 (5 % recomputed halo).
+    public var headChunkFrames = 256
 
-    public init(chunkFrames: Int = 256, headChunkFrames: Int = 128) {
+    public init(chunkFrames: Int = 256, headChunkFrames: Int = 256) {
         self.chunkFrames = chunkFrames
         self.headChunkFrames = headChunkFrames
     }
@@ -108,8 +108,9 @@ public struct CAMPlusPlusNetwork: Sendable {
 
     /// The statistics (1024) and the embedding (192, before L2 normalisation) of `features` (T × 80 fbank with
     /// the utterance mean removed, T ≥ 1). `observe`, when given, is called with each `Stage`'s activations
-    /// (a view valid only during the call).
-    public func forward(_ features: FeatureMatrix, observe: ((Stage, MatrixView) -> Void)? = nil)
+    /// (a view valid only during the call). The features are released once the TDNN has read them, so a
+    /// temporary argument does not stay in memory next to the block buffer.
+    public func forward(_ features: consuming FeatureMatrix, observe: ((Stage, MatrixView) -> Void)? = nil)
         -> (statistics: [Float], embedding: [Float]) {
         precondition(features.dims == CAMPlusPlusWeights.featureDimension, "CAMPlusPlusNetwork: features have \(features.dims) bins")
         precondition(features.frames > 0, "CAMPlusPlusNetwork: no frames")
@@ -120,6 +121,7 @@ public struct CAMPlusPlusNetwork: Sendable {
         let workspace = Workspace()
 
         runHeadAndTDNN(features, into: buffer.rows(0..<tdnn.outChannels), workspace: workspace)
+        _ = consume features
         observe?(.tdnn, buffer.view.rows(0..<tdnn.outChannels))
         for (b, layers) in blocks.enumerated() {
             for layer in layers {
