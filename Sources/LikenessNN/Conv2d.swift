@@ -36,8 +36,9 @@ public struct Conv2dOptions: Sendable, Equatable {
 ///
 ///     Y[o, y, x] = b[o] + Σ_i Σ_a Σ_c W[o, i, a, c] · X[i, y·sh − ph + a, x·sw − pw + c],  X = 0 outside,
 ///
-/// as im2col (rows (i, a, c), columns (y, x)) + GEMM, a block of output rows at a time. Activations are `Matrix`/views with one row per
-/// channel holding the `height × width` plane row-major, so the output of one layer is the input of the next.
+/// as im2col (rows (i, a, c), columns (y, x)) + GEMM, a block of output rows at a time. Activations are
+/// `Matrix`/views with one row per channel holding the `height × width` plane row-major, so the output of one
+/// layer is the input of the next.
 public struct Conv2d: Sendable {
     public let inChannels: Int
     public let outChannels: Int
@@ -48,7 +49,8 @@ public struct Conv2d: Sendable {
     /// `weight`: torch layout `[out, in, kh, kw]` flattened; `bias`: `[out]` or nil.
     public init(inChannels: Int, outChannels: Int, options: Conv2dOptions = .init(), weight: [Float], bias: [Float]? = nil) {
         precondition(options.kernelHeight > 0 && options.kernelWidth > 0 && options.strideHeight > 0 && options.strideWidth > 0
-                     && options.paddingHeight >= 0 && options.paddingWidth >= 0 && options.columnBlock > 0, "Conv2d: invalid options \(options)")
+                     && options.paddingHeight >= 0 && options.paddingWidth >= 0 && options.columnBlock > 0,
+                     "Conv2d: invalid options \(options)")
         self.inChannels = inChannels
         self.outChannels = outChannels
         self.options = options

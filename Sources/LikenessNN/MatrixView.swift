@@ -34,35 +34,27 @@ public struct MatrixView {
     }
 }
 
-/// The writable counterpart of `MatrixView`.
+/// The writable counterpart of `MatrixView`: the same window over storage the holder may write.
 public struct MutableMatrixView {
-    public let base: UnsafeMutablePointer<Float>
-    public let rows: Int
-    public let columns: Int
-    public let rowStride: Int
+    /// The same window, read-only.
+    public let view: MatrixView
 
     public init(base: UnsafeMutablePointer<Float>, rows: Int, columns: Int, rowStride: Int) {
-        precondition(rows >= 0 && columns >= 0 && rowStride >= max(columns, 1), "MutableMatrixView: bad shape or stride")
-        self.base = base
-        self.rows = rows
-        self.columns = columns
-        self.rowStride = rowStride
+        view = MatrixView(base: base, rows: rows, columns: columns, rowStride: rowStride)
     }
 
-    /// The same window, read-only.
-    public var view: MatrixView { MatrixView(base: base, rows: rows, columns: columns, rowStride: rowStride) }
+    private init(_ view: MatrixView) { self.view = view }
 
-    @inline(__always) public func row(_ r: Int) -> UnsafeMutablePointer<Float> { base + r * rowStride }
+    public var base: UnsafeMutablePointer<Float> { UnsafeMutablePointer(mutating: view.base) }
+    public var rows: Int { view.rows }
+    public var columns: Int { view.columns }
+    public var rowStride: Int { view.rowStride }
 
-    public func rows(_ range: Range<Int>) -> MutableMatrixView {
-        precondition(range.lowerBound >= 0 && range.upperBound <= rows, "MutableMatrixView: rows \(range) outside 0..<\(rows)")
-        return MutableMatrixView(base: base + range.lowerBound * rowStride, rows: range.count, columns: columns, rowStride: rowStride)
-    }
+    @inline(__always) public func row(_ r: Int) -> UnsafeMutablePointer<Float> { base + r * view.rowStride }
 
-    public func columns(_ range: Range<Int>) -> MutableMatrixView {
-        precondition(range.lowerBound >= 0 && range.upperBound <= columns, "MutableMatrixView: columns \(range) outside 0..<\(columns)")
-        return MutableMatrixView(base: base + range.lowerBound, rows: rows, columns: range.count, rowStride: rowStride)
-    }
+    public func rows(_ range: Range<Int>) -> MutableMatrixView { MutableMatrixView(view.rows(range)) }
+
+    public func columns(_ range: Range<Int>) -> MutableMatrixView { MutableMatrixView(view.columns(range)) }
 
     /// Copies `source` (same shape) into this window.
     public func copy(from source: MatrixView) {

@@ -50,8 +50,8 @@ struct CAMPlusPlusHead: Sendable {
     }
 
     /// Runs the head on `frames` frames: `input` is the fbank as one channel, the `80 × frames` plane
-    /// (frequency-major, time along the rows); `output` is `320 × frames`, contiguous. Frames within `timeHalo` of either
-    /// end of the input are computed as if the input were zero beyond it.
+    /// (frequency-major, time along the rows); `output` is `320 × frames`, contiguous. Frames within `timeHalo`
+    /// of either end of the input are computed as if the input were zero beyond it.
     func apply(_ input: MatrixView, frames: Int, into output: MutableMatrixView, workspace: Workspace) {
         let c = CAMPlusPlusWeights.headChannels
         var height = CAMPlusPlusWeights.featureDimension
