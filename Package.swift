@@ -20,7 +20,7 @@ let package = Package(
     products: [
         .executable(name: "likeness", targets: ["likeness"]),
         .library(name: "Likeness", targets: [
-            "LikenessAudio", "LikenessFeatures", "LikenessVAD", "LikenessVoiceprint",
+            "LikenessAudio", "LikenessFeatures", "LikenessVAD", "LikenessNN", "LikenessVoiceprint",
             "LikenessScoring", "LikenessRegistry", "LikenessReport", "LikenessScan",
         ]),
     ],

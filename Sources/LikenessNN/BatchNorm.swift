@@ -39,12 +39,8 @@ public struct BatchNorm: Sendable {
         self.shift = shift
     }
 
-    /// `BN(linear(x))` as one layer.
-    public func folded(into linear: Linear) -> Linear { linear.scaled(by: scale, shift: shift) }
-    /// `BN(conv(x))` as one convolution.
-    public func folded(into conv: Conv1d) -> Conv1d { conv.scaled(by: scale, shift: shift) }
-    /// `BN(conv(x))` as one convolution.
-    public func folded(into conv: Conv2d) -> Conv2d { conv.scaled(by: scale, shift: shift) }
+    /// `BN(layer(x))` as one layer (a linear layer or convolution followed by this norm).
+    public func folded<Layer: LinearBackedLayer>(into layer: Layer) -> Layer { layer.scaled(by: scale, shift: shift) }
 
     /// `output[c, t] = scale_c · input[c, t] + shift_c`, then `max(·, 0)` when `relu`. Input and output may be
     /// the same storage.

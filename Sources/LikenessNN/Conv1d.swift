@@ -34,7 +34,7 @@ public struct Conv1dOptions: Sendable, Equatable {
 /// of a `signalLength`-frame signal, so a long recording can be processed chunk by chunk, each chunk read with
 /// the halo its kernel needs, and the result is the same as on the whole signal (zero padding only at the
 /// signal's true ends).
-public struct Conv1d: Sendable {
+public struct Conv1d: LinearBackedLayer {
     public let inChannels: Int
     public let outChannels: Int
     public let options: Conv1dOptions
@@ -51,16 +51,11 @@ public struct Conv1d: Sendable {
         linear = Linear(inFeatures: inChannels * options.kernelSize, outFeatures: outChannels, weight: weight, bias: bias)
     }
 
-    init(options: Conv1dOptions, inChannels: Int, linear: Linear) {
-        self.inChannels = inChannels
-        self.outChannels = linear.outFeatures
-        self.options = options
-        self.linear = linear
-    }
-
-    /// The same convolution with every output channel scaled and shifted (see `Linear.scaled`).
-    public func scaled(by scale: [Float], shift: [Float]) -> Conv1d {
-        Conv1d(options: options, inChannels: inChannels, linear: linear.scaled(by: scale, shift: shift))
+    public func replacingLinear(_ linear: Linear) -> Conv1d {
+        precondition(linear.inFeatures == self.linear.inFeatures && linear.outFeatures == outChannels, "Conv1d: shape changed")
+        var layer = self
+        layer.linear = linear
+        return layer
     }
 
     /// The input frames output frames `outputFrames` read, clipped to the signal `[0, signalLength)`.

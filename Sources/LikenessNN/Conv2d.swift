@@ -39,7 +39,7 @@ public struct Conv2dOptions: Sendable, Equatable {
 /// as im2col (rows (i, a, c), columns (y, x)) + GEMM, a block of output rows at a time. Activations are
 /// `Matrix`/views with one row per channel holding the `height × width` plane row-major, so the output of one
 /// layer is the input of the next.
-public struct Conv2d: Sendable {
+public struct Conv2d: LinearBackedLayer {
     public let inChannels: Int
     public let outChannels: Int
     public let options: Conv2dOptions
@@ -58,16 +58,11 @@ public struct Conv2d: Sendable {
                         weight: weight, bias: bias)
     }
 
-    private init(options: Conv2dOptions, inChannels: Int, linear: Linear) {
-        self.inChannels = inChannels
-        self.outChannels = linear.outFeatures
-        self.options = options
-        self.linear = linear
-    }
-
-    /// The same convolution with every output channel scaled and shifted (see `Linear.scaled`).
-    public func scaled(by scale: [Float], shift: [Float]) -> Conv2d {
-        Conv2d(options: options, inChannels: inChannels, linear: linear.scaled(by: scale, shift: shift))
+    public func replacingLinear(_ linear: Linear) -> Conv2d {
+        precondition(linear.inFeatures == self.linear.inFeatures && linear.outFeatures == outChannels, "Conv2d: shape changed")
+        var layer = self
+        layer.linear = linear
+        return layer
     }
 
     /// The output (`outChannels × (outHeight · outWidth)`) for a whole input.

@@ -3,7 +3,7 @@
 ///
 /// One `sgemm` per call. The convolutions are im2col + this layer, and BatchNorm folds into it, so every
 /// product in the networks goes through here.
-public struct Linear: Sendable {
+public struct Linear: LinearBackedLayer {
     public let inFeatures: Int
     public let outFeatures: Int
     /// `outFeatures × inFeatures`, row-major (torch's `weight` layout; a conv's `[out, in, k...]` flattens to it).
@@ -57,9 +57,12 @@ public struct Linear: Sendable {
         return y.values
     }
 
-    /// The layer with every output row scaled and shifted: `W' = diag(scale) · W`, `b' = scale ⊙ b + shift`
-    /// (how `BatchNorm.folded(into:)` merges a following batch norm).
-    public func scaled(by scale: [Float], shift: [Float]) -> Linear {
+    public var linear: Linear { self }
+
+    public func replacingLinear(_ linear: Linear) -> Linear { linear }
+
+    /// `W' = diag(scale) · W`, `b' = scale ⊙ b + shift` (see `LinearBackedLayer.scaled`).
+    func scaledRows(by scale: [Float], shift: [Float]) -> Linear {
         precondition(scale.count == outFeatures && shift.count == outFeatures, "Linear.scaled: length != outFeatures")
         var w = weight
         for o in 0..<outFeatures {
