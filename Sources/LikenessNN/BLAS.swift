@@ -1,4 +1,5 @@
 import COpenBLAS
+import Foundation
 
 /// Row-major single-precision BLAS (OpenBLAS). The only file that touches `COpenBLAS`, so the rest of the
 /// package sees Swift types and the C enums/`Int32` conversions live in one place.
@@ -74,6 +75,36 @@ public enum BLAS {
     public static var coreName: String {
         guard let name = openblas_get_corename() else { return "unknown" }
         return String(cString: name)
+    }
+
+    /// Re-runs OpenBLAS's kernel selection as if `OPENBLAS_CORETYPE=coreType` had been set when the library
+    /// loaded (`gotoblas_dynamic_quit` + `gotoblas_dynamic_init`, looked up at run time). Returns false, changing
+    /// nothing, for an OpenBLAS without run-time selection (a build without DYNAMIC_ARCH). Call it before any
+    /// other BLAS use and never concurrently with BLAS; a core type the CPU cannot run (AVX-512 kernels on an
+    /// AVX2 machine) crashes on the first product, so pass only what the CPU supports (`fallbackUpgrade`).
+    @discardableResult
+    public static func selectKernels(coreType: String) -> Bool {
+        guard let quit = dlsym(nil, "gotoblas_dynamic_quit"), let initialise = dlsym(nil, "gotoblas_dynamic_init") else {
+            return false
+        }
+        setenv("OPENBLAS_CORETYPE", coreType, 1)
+        typealias Hook = @convention(c) () -> Void
+        unsafeBitCast(quit, to: Hook.self)()
+        unsafeBitCast(initialise, to: Hook.self)()
+        return true
+    }
+
+    /// The core type to select when OpenBLAS fell back to "Prescott" on a CPU it does not recognise:
+    /// "SkylakeX" with AVX-512 (F, BW, DQ, VL), "Haswell" with AVX2 + FMA, per /proc/cpuinfo; nil otherwise
+    /// (OpenBLAS recognised the CPU, or nothing better is available).
+    public static func fallbackUpgrade(cpuinfo: String? = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))
+        -> String? {
+        guard coreName.lowercased() == "prescott",
+              let flagsLine = cpuinfo?.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return nil }
+        let flags = Set(flagsLine.split(separator: " ").map(String.init))
+        if ["avx512f", "avx512bw", "avx512dq", "avx512vl"].allSatisfy(flags.contains) { return "SkylakeX" }
+        if ["avx2", "fma"].allSatisfy(flags.contains) { return "Haswell" }
+        return nil
     }
 
     private static func int32(_ value: Int) -> Int32 {

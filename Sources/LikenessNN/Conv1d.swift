@@ -79,11 +79,11 @@ public struct Conv1d: LinearBackedLayer {
     }
 
     /// Computes output frames `outputFrames` into `output` (`outChannels × outputFrames.count`), or adds them to
-    /// it when `accumulate`. `input` holds frames `[inputStart, inputStart + input.columns)` of a
+    /// it when `accumulate`; `relu` clamps the result at 0. `input` holds frames `[inputStart, inputStart + input.columns)` of a
     /// `signalLength`-frame signal and must cover `inputFrames(for: outputFrames, signalLength:)`.
     /// The im2col matrix lives in `workspace` (key `Workspace.im2col`).
     public func apply(_ input: MatrixView, inputStart: Int, signalLength: Int, outputFrames: Range<Int>,
-                      into output: MutableMatrixView, accumulate: Bool = false, workspace: Workspace) {
+                      into output: MutableMatrixView, accumulate: Bool = false, relu: Bool = false, workspace: Workspace) {
         precondition(input.rows == inChannels, "Conv1d.apply: input has \(input.rows) channels, expected \(inChannels)")
         precondition(output.columns == outputFrames.count, "Conv1d.apply: output window has \(output.columns) columns for \(outputFrames.count) frames")
         let needed = inputFrames(for: outputFrames, signalLength: signalLength)
@@ -92,7 +92,7 @@ public struct Conv1d: LinearBackedLayer {
         guard !outputFrames.isEmpty else { return }
         if options.isPointwise {
             linear.apply(input.columns((outputFrames.lowerBound - inputStart)..<(outputFrames.upperBound - inputStart)),
-                         into: output, accumulate: accumulate)
+                         into: output, accumulate: accumulate, relu: relu)
             return
         }
         let k = options.kernelSize, n = outputFrames.count, rows = inChannels * k
@@ -104,7 +104,7 @@ public struct Conv1d: LinearBackedLayer {
                           outputFrames: outputFrames, into: columns + (i * k + tap) * n)
             }
         }
-        linear.apply(MatrixView(base: columns, rows: rows, columns: n, rowStride: n), into: output, accumulate: accumulate)
+        linear.apply(MatrixView(base: columns, rows: rows, columns: n, rowStride: n), into: output, accumulate: accumulate, relu: relu)
     }
 
     /// One im2col row: `dst[j − j0] = x[j·s − p + tap·d]` for the output frames, 0 outside the signal.

@@ -74,10 +74,10 @@ public struct Conv2d: LinearBackedLayer {
         return output
     }
 
-    /// `output = conv(input)` (or `+=` when `accumulate`); `input` is `inChannels × (height · width)`,
+    /// `output = conv(input)` (or `+=` when `accumulate`), clamped at 0 when `relu`; `input` is `inChannels × (height · width)`,
     /// `output` `outChannels × (outHeight · outWidth)`. The im2col matrix lives in `workspace` (key `Workspace.im2col`).
     public func apply(_ input: MatrixView, height: Int, width: Int, into output: MutableMatrixView,
-                      accumulate: Bool = false, workspace: Workspace) {
+                      accumulate: Bool = false, relu: Bool = false, workspace: Workspace) {
         let size = options.outputSize(height: height, width: width)
         precondition(input.rows == inChannels && input.columns == height * width,
                      "Conv2d.apply: input is \(input.rows)x\(input.columns), expected \(inChannels)x\(height * width)")
@@ -108,7 +108,7 @@ public struct Conv2d: LinearBackedLayer {
                 }
             }
             linear.apply(MatrixView(base: columns, rows: rows, columns: count, rowStride: count),
-                         into: output.columns((y0 * size.width)..<(y1 * size.width)), accumulate: accumulate)
+                         into: output.columns((y0 * size.width)..<(y1 * size.width)), accumulate: accumulate, relu: relu)
         }
     }
 

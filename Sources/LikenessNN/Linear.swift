@@ -21,29 +21,22 @@ public struct Linear: LinearBackedLayer {
         self.bias = bias
     }
 
-    /// `output = W · input + b` (or `output += W · input + b` when `accumulate`), for `input`
-    /// `inFeatures × n` and `output` `outFeatures × n`; both may be windows of larger buffers.
-    public func apply(_ input: MatrixView, into output: MutableMatrixView, accumulate: Bool = false) {
+    /// `output = W · input + b` (or `output += W · input + b` when `accumulate`), then `max(·, 0)` when
+    /// `relu`, for `input` `inFeatures × n` and `output` `outFeatures × n`; both may be windows of larger buffers.
+    public func apply(_ input: MatrixView, into output: MutableMatrixView, accumulate: Bool = false, relu: Bool = false) {
         precondition(input.rows == inFeatures && output.rows == outFeatures && input.columns == output.columns,
                      "Linear.apply: \(input.rows)x\(input.columns) -> \(output.rows)x\(output.columns) for \(outFeatures)x\(inFeatures)")
         guard output.columns > 0 else { return }
-        // The bias goes into C first so the GEMM adds onto it (beta = 1): one pass instead of a second sweep.
-        var beta: Float = accumulate ? 1 : 0
-        if let bias {
-            for o in 0..<outFeatures {
-                let row = output.row(o), b = bias[o]
-                if accumulate {
-                    for n in 0..<output.columns { row[n] += b }
-                } else {
-                    row.update(repeating: b, count: output.columns)
-                }
-            }
-            beta = 1
-        }
         weight.withUnsafeBufferPointer { w in
             BLAS.sgemm(.none, .none, m: outFeatures, n: output.columns, k: inFeatures,
                        a: w.baseAddress!, lda: inFeatures, b: input.base, ldb: input.rowStride,
-                       beta: beta, c: output.base, ldc: output.rowStride)
+                       beta: accumulate ? 1 : 0, c: output.base, ldc: output.rowStride)
+        }
+        // Bias and ReLU in one sweep over the product, while it is still in cache.
+        guard bias != nil || relu else { return }
+        let floor: Float = relu ? 0 : -.infinity
+        for o in 0..<outFeatures {
+            addAndClamp(output.row(o), count: output.columns, bias: bias?[o] ?? 0, floor: floor)
         }
     }
 
@@ -70,5 +63,23 @@ public struct Linear: LinearBackedLayer {
         }
         let b = (0..<outFeatures).map { o in (bias?[o] ?? 0) * scale[o] + shift[o] }
         return Linear(inFeatures: inFeatures, outFeatures: outFeatures, weight: w, bias: b)
+    }
+}
+
+/// `x[t] = max(x[t] + bias, floor)` (floor −∞: no clamp), 16 lanes at a time.
+@inline(__always)
+func addAndClamp(_ x: UnsafeMutablePointer<Float>, count: Int, bias: Float, floor: Float) {
+    let raw = UnsafeMutableRawPointer(x), vectorEnd = count & ~15
+    let vb = SIMD16<Float>(repeating: bias), vfloor = SIMD16<Float>(repeating: floor)
+    var t = 0
+    while t < vectorEnd {
+        let v = raw.loadUnaligned(fromByteOffset: 4 * t, as: SIMD16<Float>.self) + vb
+        raw.storeBytes(of: v.replacing(with: vfloor, where: .!(v .> vfloor)), toByteOffset: 4 * t, as: SIMD16<Float>.self)
+        t += 16
+    }
+    while t < count {
+        let v = x[t] + bias
+        x[t] = v > floor ? v : floor
+        t += 1
     }
 }

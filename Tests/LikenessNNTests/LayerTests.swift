@@ -150,6 +150,12 @@ import Testing
         let layer = Linear(inFeatures: 4, outFeatures: 3, weight: w, bias: b)
         let expected = (0..<3).map { o in Float((0..<4).reduce(Double(b[o])) { $0 + Double(w[o * 4 + $1]) * Double(x[$1]) }) }
         #expect(maxDifference(layer(x), expected) < 1e-6)
+        // The fused epilogue: accumulate onto what is there, then clamp at 0.
+        var columns = Matrix(rows: 3, columns: 1, values: [0.25, -0.5, 1])
+        Matrix(rows: 4, columns: 1, values: x).withView { input in
+            columns.withMutableView { layer.apply(input, into: $0, accumulate: true, relu: true) }
+        }
+        #expect(maxDifference(columns.values, zip(expected, [0.25, -0.5, 1]).map { max($0 + $1, 0) }) < 1e-6)
         let scale: [Float] = [2, -1, 0.5], shift: [Float] = [1, 0, -1]
         let scaled = layer.scaled(by: scale, shift: shift)
         #expect(maxDifference(scaled(x), (0..<3).map { expected[$0] * scale[$0] + shift[$0] }) < 1e-5)

@@ -28,6 +28,12 @@ struct CAMPlusPlusBenchmark {
     @Test func longFile() throws {
         let environment = ProcessInfo.processInfo.environment
         BLAS.setSingleThreaded()
+        // LIKENESS_BLAS_UPGRADE=1: replace OpenBLAS's Prescott fallback in-process (BLAS.selectKernels).
+        var kernels = BLAS.coreName
+        if environment["LIKENESS_BLAS_UPGRADE"] != nil, let upgrade = BLAS.fallbackUpgrade() {
+            BLAS.selectKernels(coreType: upgrade)
+            kernels += " -> \(BLAS.coreName) (BLAS.selectKernels)"
+        }
         // Loaded from the file (not the fixture's shared weights) so only the network's folded layers stay resident.
         let network = try CAMPlusPlusNetwork(modelURL: CAMPlusPlusFixture.modelURL)
         let baseline = memory("VmRSS")
@@ -47,7 +53,7 @@ struct CAMPlusPlusBenchmark {
         let result = network.forward(features.take()!) { stage, _ in marks.append(("\(stage)", cpuSeconds())) }
         let done = cpuSeconds()
         var previous = featured
-        var report = "OpenBLAS \(BLAS.coreName). " + String(format: "CAM++ %.1f s of audio: decode %.2f s, fbank+CMN %.2f s", Double(samples.count) / 16000,
+        var report = "OpenBLAS \(kernels). " + String(format: "CAM++ %.1f s of audio: decode %.2f s, fbank+CMN %.2f s", Double(samples.count) / 16000,
                             decoded - start, featured - decoded)
         for (stage, time) in marks {
             report += String(format: ", →%@ %.2f s", stage, time - previous)

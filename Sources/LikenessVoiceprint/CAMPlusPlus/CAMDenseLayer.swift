@@ -58,8 +58,7 @@ struct CAMDenseLayer: Sendable {
             let u = workspace.matrix(CAMPlusPlusScratch.denseInput, rows: inChannels, columns: window.count)
             norm1.apply(input.columns(window), into: u, relu: true)
             let h = workspace.matrix(CAMPlusPlusScratch.denseBottleneck, rows: bn, columns: window.count)
-            bottleneck.apply(u.view, into: h)
-            ReLU.apply(h)
+            bottleneck.apply(u.view, into: h, relu: true)
             addSegmentSums(h.view.columns((chunk.lowerBound - window.lowerBound)..<(chunk.upperBound - window.lowerBound)),
                            firstFrame: chunk.lowerBound, segments: segments, into: &segmentSums)
             local.apply(h.view, inputStart: window.lowerBound, signalLength: frames, outputFrames: chunk,
@@ -97,7 +96,7 @@ struct CAMDenseLayer: Sendable {
         }
         var hidden = Matrix(rows: gateHidden.outFeatures, columns: segments)
         var gates = Matrix(rows: outChannels, columns: segments)
-        context.withView { x in hidden.withMutableView { gateHidden.apply(x, into: $0); ReLU.apply($0) } }
+        context.withView { x in hidden.withMutableView { gateHidden.apply(x, into: $0, relu: true) } }
         hidden.withView { x in gates.withMutableView { gateOutput.apply(x, into: $0) } }
         for r in 0..<outChannels {
             let row = output.row(r)

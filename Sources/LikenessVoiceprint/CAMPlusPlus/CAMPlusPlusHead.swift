@@ -60,24 +60,22 @@ struct CAMPlusPlusHead: Sendable {
                      "CAMPlusPlusHead: output is not a contiguous 320 x frames matrix")
         // Three rotating activation buffers: x (block input), h (inside the block), y (block output).
         var x = workspace.matrix(CAMPlusPlusScratch.headA, rows: c, columns: height * frames)
-        conv1.apply(input, height: height, width: frames, into: x, workspace: workspace)
-        ReLU.apply(x)
+        conv1.apply(input, height: height, width: frames, into: x, relu: true, workspace: workspace)
         var spare = CAMPlusPlusScratch.headB
         for block in blocks {
             let inHeight = height
             height = block.conv1.options.outputSize(height: inHeight, width: frames).height
             let h = workspace.matrix(CAMPlusPlusScratch.headC, rows: c, columns: height * frames)
             let y = workspace.matrix(spare, rows: c, columns: height * frames)
-            block.conv1.apply(x.view, height: inHeight, width: frames, into: h, workspace: workspace)
-            ReLU.apply(h)
-            // y = shortcut(x), then y += conv2(h): the residual sum is the GEMM's accumulation.
+            block.conv1.apply(x.view, height: inHeight, width: frames, into: h, relu: true, workspace: workspace)
+            // y = shortcut(x), then y = ReLU(y + conv2(h)): the residual sum is the GEMM's accumulation.
             if let shortcut = block.shortcut {
                 shortcut.apply(x.view, height: inHeight, width: frames, into: y, workspace: workspace)
             } else {
                 y.copy(from: x.view)
             }
-            block.conv2.apply(h.view, height: height, width: frames, into: y, accumulate: true, workspace: workspace)
-            ReLU.apply(y)
+            block.conv2.apply(h.view, height: height, width: frames, into: y, accumulate: true, relu: true,
+                              workspace: workspace)
             spare = spare == CAMPlusPlusScratch.headA ? CAMPlusPlusScratch.headB : CAMPlusPlusScratch.headA
             x = y
         }
@@ -85,7 +83,6 @@ struct CAMPlusPlusHead: Sendable {
         let bins = conv2.options.outputSize(height: height, width: frames).height
         conv2.apply(x.view, height: height, width: frames,
                     into: MutableMatrixView(base: output.base, rows: c, columns: bins * frames, rowStride: bins * frames),
-                    workspace: workspace)
-        ReLU.apply(output)
+                    relu: true, workspace: workspace)
     }
 }

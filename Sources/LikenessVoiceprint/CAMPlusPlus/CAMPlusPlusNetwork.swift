@@ -155,8 +155,7 @@ public struct CAMPlusPlusNetwork: Sendable {
             head.apply(plane, frames: window.count, into: headOutput, workspace: workspace)
             let y = output.columns(chunk)
             tdnn.apply(headOutput.view, inputStart: window.lowerBound, signalLength: total, outputFrames: chunk, into: y,
-                       workspace: workspace)
-            ReLU.apply(y)
+                       relu: true, workspace: workspace)
         }
     }
 

@@ -25,8 +25,7 @@ struct CAMTransitLayer: Sendable {
             let u = workspace.matrix(CAMPlusPlusScratch.denseInput, rows: inChannels, columns: chunk.count)
             norm.apply(buffer.view.rows(0..<inChannels).columns(chunk), into: u, relu: true)
             let y = buffer.rows(0..<outChannels).columns(chunk)
-            linear.apply(u.view, into: y)
-            if outputReLU { ReLU.apply(y) }
+            linear.apply(u.view, into: y, relu: outputReLU)
         }
     }
 }
