@@ -5,7 +5,9 @@
 //   LikenessAudio      decode (libsndfile) + resample (libsoxr) -> mono Float PCM
 //   LikenessFeatures   STFT (FFTW) -> fbank / MFCC / GE2E mel, presets matching Kaldi and librosa
 //   LikenessVAD        voice-activity detection for the GE2E front end (WebRTC-style GMM VAD)
-//   LikenessVoiceprint the model catalogue: speaker models (GE2E, MFCC baseline), one folder each
+//   LikenessNN         small neural-network runtime on OpenBLAS: BLAS (and its kernel choice), Conv1d/Conv2d
+//                      (im2col + sgemm), BatchNorm folding, pooling
+//   LikenessVoiceprint the model catalogue: speaker models (GE2E, CAM++, MFCC baseline), one folder each
 //   LikenessScoring    cosine, EER / minDCF / Cllr, calibration, cohort percentile
 //   LikenessRegistry   enrolled artists and the audit log: the rules, over an async store protocol; in-memory store
 //   LikenessRegistrySQLite  the SQLite store (GRDB): schema and migrations, one private WAL file
@@ -22,7 +24,7 @@ let package = Package(
     products: [
         .executable(name: "likeness", targets: ["likeness"]),
         .library(name: "Likeness", targets: [
-            "LikenessAudio", "LikenessFeatures", "LikenessVAD", "LikenessVoiceprint",
+            "LikenessAudio", "LikenessFeatures", "LikenessVAD", "LikenessNN", "LikenessVoiceprint",
             "LikenessScoring", "LikenessRegistry", "LikenessRegistrySQLite", "LikenessReport", "LikenessScan",
             "LikenessCore",
         ]),
@@ -47,8 +49,9 @@ let package = Package(
         .target(name: "LikenessVAD", dependencies: []),
         // The LSTM cell's element-wise loop, built for AVX-512/AVX2/baseline and picked at load time.
         .target(name: "CLikenessKernels", cSettings: [.unsafeFlags(["-O3"])]),
+        .target(name: "LikenessNN", dependencies: ["COpenBLAS", "CLikenessKernels"]),
         .target(name: "LikenessVoiceprint", dependencies: [
-            "LikenessFeatures", "LikenessVAD", "COpenBLAS", "CLikenessKernels",
+            "LikenessFeatures", "LikenessVAD", "LikenessNN", "CLikenessKernels",
             .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
@@ -84,7 +87,10 @@ let package = Package(
         .testTarget(name: "LikenessAudioTests", dependencies: ["LikenessAudio"]),
         .testTarget(name: "LikenessFeaturesTests", dependencies: ["LikenessFeatures", "LikenessAudio"]),
         .testTarget(name: "LikenessVADTests", dependencies: ["LikenessVAD", "LikenessAudio"]),
-        .testTarget(name: "LikenessVoiceprintTests", dependencies: ["LikenessTestSupport", "LikenessVoiceprint", "CLikenessKernels"]),
+        .testTarget(name: "LikenessNNTests", dependencies: ["LikenessTestSupport", "LikenessNN"]),
+        .testTarget(name: "LikenessVoiceprintTests", dependencies: [
+            "LikenessTestSupport", "LikenessVoiceprint", "LikenessAudio", "CLikenessKernels",
+        ]),
         .testTarget(name: "LikenessScoringTests", dependencies: ["LikenessTestSupport", "LikenessScoring"]),
         .testTarget(name: "LikenessRegistryTests", dependencies: [
             "LikenessTestSupport", "LikenessRegistry", "LikenessRegistrySQLite",

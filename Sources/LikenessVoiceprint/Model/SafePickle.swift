@@ -50,21 +50,34 @@ enum PickleGlobal: Equatable {
     case orderedDict
     case rebuildTensorV2
     case floatStorage
+    /// int64 storages: BatchNorm's `num_batches_tracked` counters in zip-format state dicts.
+    case longStorage
 
     init?(module: String, name: String) {
         switch (module, name) {
         case ("collections", "OrderedDict"): self = .orderedDict
         case ("torch._utils", "_rebuild_tensor_v2"): self = .rebuildTensorV2
         case ("torch", "FloatStorage"): self = .floatStorage
+        case ("torch", "LongStorage"): self = .longStorage
         default: return nil
         }
     }
 }
 
-/// A storage as named by a legacy torch persistent id: `('storage', torch.FloatStorage, key, location, numel, view)`.
+/// Element type of a torch storage, from its persistent id's storage class.
+enum TorchStorageElement: Equatable {
+    case float32
+    case int64
+
+    var byteCount: Int { self == .float32 ? 4 : 8 }
+}
+
+/// A storage as named by a torch persistent id: `('storage', torch.FloatStorage, key, location, numel, view)`
+/// (legacy format) or `('storage', torch.FloatStorage|LongStorage, key, location, numel)` (zip format).
 struct TorchStorageRef {
     var key: String
     var elementCount: Int
+    var element: TorchStorageElement = .float32
 }
 
 /// The arguments of `torch._utils._rebuild_tensor_v2(storage, offset, size, stride, requires_grad, hooks)`.
@@ -82,9 +95,10 @@ struct PickleError: Error, CustomStringConvertible {
     var description: String { "pickle at byte \(offset): \(message)" }
 }
 
-/// A restricted pickle (protocol ≤ 2) interpreter: a stack machine over the opcodes torch's legacy `torch.save`
-/// emits. It never imports or calls anything; GLOBAL resolves only `PickleGlobal`, REDUCE only builds an
-/// OrderedDict or a tensor reference, and BINPERSID goes through a caller-supplied hook.
+/// A restricted pickle (protocol ≤ 2) interpreter: a stack machine over the opcodes `torch.save` emits (legacy
+/// and zip formats both pickle with protocol 2). It never imports or calls anything; GLOBAL resolves only
+/// `PickleGlobal`, REDUCE only builds an OrderedDict or a tensor reference, and BINPERSID goes through a
+/// caller-supplied hook.
 struct SafePickleReader {
     private let bytes: [UInt8]
     private(set) var position: Int
@@ -142,7 +156,7 @@ struct SafePickleReader {
             switch opcode {
             case 0x80: // PROTO
                 let version = try readUInt8()
-                guard version <= 2 else { throw PickleError(offset: at, message: "pickle protocol \(version) not supported (legacy torch.save uses 2)") }
+                guard version <= 2 else { throw PickleError(offset: at, message: "pickle protocol \(version) not supported (torch.save uses 2)") }
             case 0x2E: // STOP
                 guard stack.count == 1, marks.isEmpty else { throw PickleError(offset: at, message: "STOP with \(stack.count) stack items") }
                 return stack[0]
@@ -221,8 +235,8 @@ struct SafePickleReader {
                   shape.count == strides.count
             else { throw PickleError(offset: at, message: "malformed _rebuild_tensor_v2 arguments") }
             return .tensor(TorchTensorRef(storage: storage, offset: offset, shape: shape, strides: strides))
-        case .floatStorage:
-            throw PickleError(offset: at, message: "FloatStorage may only appear inside a persistent id")
+        case .floatStorage, .longStorage:
+            throw PickleError(offset: at, message: "a storage class may only appear inside a persistent id")
         }
     }
 

@@ -1,4 +1,5 @@
 import COpenBLAS
+import Foundation
 
 /// Row-major single-precision BLAS (OpenBLAS). The only file that touches `COpenBLAS`, so the rest of the
 /// package sees Swift types and the C enums/`Int32` conversions live in one place.

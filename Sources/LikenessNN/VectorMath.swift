@@ -31,3 +31,28 @@ public enum VectorMath {
         return na > 0 && nb > 0 ? dot / (na.squareRoot() * nb.squareRoot()) : 0
     }
 }
+
+extension VectorMath {
+    /// Σ x[i] in Double, with four independent accumulators so the adds pipeline.
+    public static func sum(_ x: UnsafePointer<Float>, count: Int) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, i = 0
+        while i + 4 <= count {
+            s0 += Double(x[i]); s1 += Double(x[i + 1]); s2 += Double(x[i + 2]); s3 += Double(x[i + 3])
+            i += 4
+        }
+        while i < count { s0 += Double(x[i]); i += 1 }
+        return (s0 + s1) + (s2 + s3)
+    }
+
+    /// Σ (x[i] − mean)² in Double, four accumulators.
+    public static func sumOfSquaredDeviations(_ x: UnsafePointer<Float>, count: Int, mean: Double) -> Double {
+        var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, i = 0
+        while i + 4 <= count {
+            let a = Double(x[i]) - mean, b = Double(x[i + 1]) - mean, c = Double(x[i + 2]) - mean, d = Double(x[i + 3]) - mean
+            s0 += a * a; s1 += b * b; s2 += c * c; s3 += d * d
+            i += 4
+        }
+        while i < count { let a = Double(x[i]) - mean; s0 += a * a; i += 1 }
+        return (s0 + s1) + (s2 + s3)
+    }
+}

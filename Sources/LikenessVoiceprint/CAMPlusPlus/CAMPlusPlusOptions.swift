@@ -1,0 +1,28 @@
+import LikenessVAD
+
+/// Options of `CAMPlusPlusEmbedder`. The front end itself (fbank + mean normalisation) is fixed: the model was
+/// trained on it.
+public struct CAMPlusPlusOptions: Sendable, Equatable {
+    /// Loudness target of the `preprocess: true` path, as GE2E's (`GE2EVoiceprinter.volumeGain`: RMS of the
+    /// int16-scaled signal, gain only ever increased). Default -30 dBFS.
+    public var audioNormTargetDBFS: Double = -30
+    /// Silence trimming of the `preprocess: true` path (the same trimmer and settings as GE2E).
+    public var silenceTrim: SilenceTrimOptions = .init()
+    /// Less audio than this (after preprocessing) throws `VoiceprintError.tooLittleSpeech`. 3D-Speaker has no
+    /// minimum; one second, as for GE2E, keeps a fragment from passing as a voiceprint. Must be at least the
+    /// 25 ms of one fbank frame. Default 1.0.
+    public var minimumSpeechSeconds: Double = 1.0
+    /// Chunking of the network (memory and speed only; results do not depend on it).
+    public var network: CAMPlusPlusNetworkOptions = .init()
+
+    public init() {}
+
+    /// Throws `VoiceprintError.invalidOptions` when a value is outside its documented range.
+    public func validate() throws {
+        guard audioNormTargetDBFS.isFinite else { throw VoiceprintError.invalidOptions("audioNormTargetDBFS must be finite") }
+        guard minimumSpeechSeconds >= 0.025 else { throw VoiceprintError.invalidOptions("minimumSpeechSeconds must be >= 0.025") }
+        guard network.chunkFrames > 0, network.headChunkFrames > 0 else {
+            throw VoiceprintError.invalidOptions("network chunk sizes must be positive")
+        }
+    }
+}
