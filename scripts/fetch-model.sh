@@ -27,7 +27,7 @@ fetch() {  # name, model file, wheel file, pip arguments...
     rm -f "$wheel"
     exit 1
   fi
-  "$BIN" model info --model "$model" | head -3
+  "$BIN" model info --model "$model" >/dev/null && echo "setup: model ready: $model"
 }
 
 fetch ge2e models/ge2e-resemblyzer-0.1.4.safetensors Resemblyzer-0.1.4-py3-none-any.whl resemblyzer==0.1.4

@@ -41,6 +41,8 @@ public struct Enrol: Sendable {
         public let added: [String]
         public let skippedDuplicates: [String]
         public let rejected: [Rejection]
+        /// Where the registry is (`Registry.location`).
+        public let registry: String
     }
 
     /// `onRejection` hears every rejected clip before the outcome (so it is said even when nothing is enrolled);
@@ -75,6 +77,6 @@ public struct Enrol: Sendable {
         let result = try await registry.enroll(artistID: request.artistID, name: request.artistName,
                                                consent: request.consent, clips: accepted, toolVersion: ToolVersion.string)
         return Result(artist: result.artist, created: result.created, added: result.added,
-                      skippedDuplicates: result.skippedDuplicates, rejected: rejected)
+                      skippedDuplicates: result.skippedDuplicates, rejected: rejected, registry: registry.location)
     }
 }

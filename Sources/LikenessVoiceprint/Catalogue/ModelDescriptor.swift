@@ -68,6 +68,12 @@ public struct ModelDescriptor: Sendable {
         public let origin: String
         public let file: String?
         public let present: Bool?
+
+        /// As `likeness model info` prints it.
+        public var lines: [String] {
+            ["\(name)  \(id)  (\(role))", "  \(summary)", "  licence  \(licence); origin: \(origin)"]
+                + (file.map { ["  file     \($0)\(present == true ? "" : " (missing: run `\(ModelError.setupCommand)`)")"] } ?? [])
+        }
     }
 
     public var listing: Listing {

@@ -36,4 +36,13 @@ public struct ModelInfo: Sendable, Codable, Equatable {
             metadata: file.metadata
         )
     }
+
+    /// `likeness model info --model FILE` as text: identity, metadata and tensor shapes.
+    public var lines: [String] {
+        ["model    \(id)", "file     \(path) (\(byteCount) bytes)", "sha256   \(sha256)"]
+            + metadata.sorted(by: { $0.key < $1.key }).filter { $0.key != "model_id" }
+                .map { "\($0.key.padding(toLength: 8, withPad: " ", startingAt: 0)) \($0.value)" }
+            + ["tensors"]
+            + tensors.map { "  \($0.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \($0.shape.map(String.init).joined(separator: " x "))" }
+    }
 }

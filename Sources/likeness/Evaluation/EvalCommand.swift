@@ -61,17 +61,6 @@ struct EvalCommand: ParsableCommand {
         if let report { try outcome.reportHTML.write(toFile: report, atomically: true, encoding: .utf8) }
         let result = outcome.result
         if json { return try Output.printJSON(result) }
-        let skipped = outcome.scored.skipped
-        print("""
-        \(trials)  (\(result.model))
-          trials     \(result.targets) target + \(result.nontargets) nontarget\(skipped > 0 ? ", \(skipped) skipped (unreadable files)" : "")
-          EER        \(String(format: "%.2f %%", result.eer * 100))  (ROC convex hull; threshold sweep \(String(format: "%.2f %%", result.eerSweep * 100)))
-          minDCF     \(String(format: "%.4f", result.minDcf))  (P_target 0.01, C_miss 1, C_fa 1)\(result.actDcf.map { String(format: "   actDCF %.4f", $0) } ?? "")
-          Cllr       \(String(format: "%.4f", result.cllr)) bits  (\(result.cllrMethod))
-          minCllr    \(String(format: "%.4f", result.minCllr)) bits
-        """)
-        if result.lowSpeechFiles > 0 {
-            print("  note       \(result.lowSpeechFiles) of \(result.files) files have less than 1 s of speech (weak evidence)")
-        }
+        result.lines.forEach { print($0) }
     }
 }

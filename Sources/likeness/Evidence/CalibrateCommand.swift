@@ -67,14 +67,7 @@ struct CalibrateCommand: ParsableCommand {
         let file = try fit.run(trialLists: trials, heldOut: heldOut, progress: progress, onFailure: { Output.warn($0) })
         if progress != nil { Output.progress(nil) }
         try file.write(to: URL(fileURLWithPath: out))
-        let m = file.fittingMetrics
-        print("wrote \(out): llr = \(String(format: "%.3f", file.calibration.scale)) * score + \(String(format: "%.3f", file.calibration.offset))"
-              + (file.normalization != nil ? " (after AS-norm, top \(topN))" : ""))
-        print(String(format: "on the fitting data (%d+%d trials): EER %.2f %%, Cllr %.3f, minCllr %.3f bits (self-evaluation: optimistic)",
-                     m.targets, m.nontargets, m.eer * 100, m.cllr ?? .nan, m.minCllr))
-        if let v = file.validation {
-            print(String(format: "held-out validation (%@): EER %.2f %%, Cllr %.3f, minCllr %.3f bits",
-                         v.name, v.metrics.eer * 100, v.metrics.cllr ?? .nan, v.metrics.minCllr))
-        }
+        print("wrote \(out): " + file.summaryLines[0])
+        file.summaryLines.dropFirst().forEach { print($0) }
     }
 }

@@ -43,26 +43,12 @@ struct ModelCommand: ParsableCommand {
             let kernel = "OpenBLAS \(BLASKernel.coreName) kernels"
             if json { return try Output.printJSON(Catalogue(models: entries, matrixProducts: kernel)) }
             print("matrix products: \(kernel)")
-            for e in entries {
-                print("\(e.name)  \(e.id)  (\(e.role))")
-                print("  \(e.summary)")
-                print("  licence  \(e.licence); origin: \(e.origin)")
-                if let file = e.file { print("  file     \(file)\(e.present == true ? "" : " (missing: run `\(ModelError.setupCommand)`)")") }
-            }
+            entries.flatMap(\.lines).forEach { print($0) }
         }
 
         private func show(_ info: ModelInfo) throws {
             if json { return try Output.printJSON(info) }
-            print("model    \(info.id)")
-            print("file     \(info.path) (\(info.byteCount) bytes)")
-            print("sha256   \(info.sha256)")
-            for (key, value) in info.metadata.sorted(by: { $0.key < $1.key }) where key != "model_id" {
-                print("\(key.padding(toLength: 8, withPad: " ", startingAt: 0)) \(value)")
-            }
-            print("tensors")
-            for t in info.tensors {
-                print("  \(t.name.padding(toLength: 20, withPad: " ", startingAt: 0)) \(t.shape.map(String.init).joined(separator: " x "))")
-            }
+            info.lines.forEach { print($0) }
         }
     }
 

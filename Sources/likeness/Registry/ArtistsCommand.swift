@@ -25,13 +25,7 @@ struct ArtistsCommand: AsyncParsableCommand {
             let artists = try await registry.openExisting().artists()
             if json { try Output.printJSON(artists); return }
             if artists.isEmpty { print("no artists enrolled in \(registry.url.path)"); return }
-            print("id".padding(toLength: 20, withPad: " ", startingAt: 0) + "name".padding(toLength: 28, withPad: " ", startingAt: 0)
-                  + "clips  speech   consent")
-            for a in artists {
-                print(a.id.padding(toLength: 20, withPad: " ", startingAt: 0)
-                      + a.name.padding(toLength: 28, withPad: " ", startingAt: 0)
-                      + String(format: "%5d  %5.1f s  ", a.clips, a.speechSeconds) + (a.hasConsent ? "yes" : "no"))
-            }
+            RegistryText.artistTable(artists).forEach { print($0) }
         }
     }
 
@@ -47,19 +41,7 @@ struct ArtistsCommand: AsyncParsableCommand {
         func run() async throws {
             let detail = try await registry.openExisting().artist(id: id)
             if json { try Output.printJSON(detail); return }
-            print("\(detail.name) (id \(detail.id))")
-            if let consent = detail.consent {
-                print("consent   \"\(consent.text)\" (recorded \(consent.recordedAt))")
-            } else {
-                print("consent   none recorded")
-            }
-            print("models    \(detail.modelIDs.joined(separator: ", "))")
-            print("enrolled  \(detail.createdAt), updated \(detail.updatedAt)")
-            print(String(format: "clips     %d, %.1f s of speech", detail.clips.count, detail.speechSeconds))
-            for c in detail.clips {
-                print(String(format: "  %@  %5.1f s (%4.1f s speech)  %5d Hz  sha256 %@",
-                             c.fileName, c.durationSeconds, c.speechSeconds, c.sampleRate, String(c.sha256.prefix(16))))
-            }
+            RegistryText.artistDetail(detail).forEach { print($0) }
         }
     }
 

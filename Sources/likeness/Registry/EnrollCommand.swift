@@ -1,7 +1,6 @@
 import ArgumentParser
 import Foundation
 import LikenessCore
-import LikenessRegistry
 
 /// `likeness enroll --artist NAME FILE...`: adds an artist's own recordings to the registry.
 struct EnrollCommand: AsyncParsableCommand {
@@ -54,16 +53,6 @@ struct EnrollCommand: AsyncParsableCommand {
         try model.requireExactArithmetic(for: "enroll")
     }
 
-    /// `likeness enroll --json`: the enrolment and the registry it went to.
-    struct Payload: Encodable {
-        let artist: ArtistSummary
-        let created: Bool
-        let added: [String]
-        let skippedDuplicates: [String]
-        let rejected: [Enrol.Rejection]
-        let registry: String
-    }
-
     func run() async throws {
         var consentText = consent
         if let consentFile {
@@ -76,15 +65,6 @@ struct EnrollCommand: AsyncParsableCommand {
         let result = try await enrol.run(
             .init(artistName: artist, artistID: id, consent: consentText, files: files, skipRejected: skipRejected),
             onRejection: { Output.note("rejected \($0.file): \($0.reason)") }, onWarning: { Output.warn($0) })
-        if json {
-            try Output.printJSON(Payload(artist: result.artist, created: result.created, added: result.added,
-                                         skippedDuplicates: result.skippedDuplicates, rejected: result.rejected,
-                                         registry: registry.url.path))
-        } else {
-            let a = result.artist
-            print("\(result.created ? "enrolled" : "updated") \(a.name) (id \(a.id)): \(result.added.count) clip(s) added"
-                  + (result.skippedDuplicates.isEmpty ? "" : ", \(result.skippedDuplicates.count) already enrolled (skipped)")
-                  + "; now \(a.clips) clip(s), \(String(format: "%.1f", a.speechSeconds)) s of speech")
-        }
+        if json { try Output.printJSON(result) } else { print(result.summaryLine) }
     }
 }

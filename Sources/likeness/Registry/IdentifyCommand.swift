@@ -43,14 +43,6 @@ struct IdentifyCommand: AsyncParsableCommand {
             .run(clipPath: file, top: top, registryName: registry.url.path)
         result.clip.warnings.forEach { Output.warn($0) }
         if json { return try Output.printJSON(result) }
-        print("\(file): \(result.artistsSearched) artist(s) searched (\(analyzer.embedder.modelID)); cosine vs each artist's voiceprint")
-        for (rank, m) in result.matches.enumerated() {
-            var line = String(format: "%2d. %@  %@  score %.3f  (best single clip %.3f)", rank + 1,
-                              m.artist.padding(toLength: 20, withPad: " ", startingAt: 0),
-                              m.name.padding(toLength: 24, withPad: " ", startingAt: 0), m.score, m.bestClipScore)
-            if let l = m.log10LR { line += String(format: "  log10 LR %+.2f", l) }
-            if let p = m.percentile { line += String(format: "  closer than %.1f %% of the cohort", p * 100) }
-            print(line)
-        }
+        result.lines(clipName: file).forEach { print($0) }
     }
 }

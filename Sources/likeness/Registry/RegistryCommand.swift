@@ -65,31 +65,7 @@ struct RegistryCommand: AsyncParsableCommand {
         func run() async throws {
             let events = try await registry.openExisting().auditEvents(artistID: artist)
             if json { try Output.printJSON(events); return }
-            for e in events {
-                var line = "\(e.sequence)  \(e.timestamp)  \(e.event.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) "
-                    + "\(e.event.artistID ?? "-")  \(e.event.audioSHA256.map { String($0.prefix(16)) } ?? "")"
-                if e.event.kind == .scan { line += Self.scanSummary(e.event) }
-                print(line)
-            }
-        }
-
-        /// "files 5 (1 error, 2 skipped), hits 3 -> results.jsonl" for a scan event.
-        static func scanSummary(_ event: AuditEvent) -> String {
-            func count(_ key: String) -> Int? {
-                if case .number(let n)? = event.result[key] { return Int(exactly: n) }
-                return nil
-            }
-            var text = "files \(count("files_scanned").map(String.init) ?? "?")"
-            let extras = [("errors", "error(s)"), ("skipped", "skipped")].compactMap { key, label in
-                count(key).flatMap { $0 > 0 ? "\($0) \(label)" : nil }
-            }
-            if !extras.isEmpty { text += " (\(extras.joined(separator: ", ")))" }
-            text += ", hits \(count("hits").map(String.init) ?? "?")"
-            if case .object(let output)? = event.parameters["output"], case .string(let path)? = output["path"] {
-                text += " -> \(path)"
-            }
-            if case .string(let error)? = event.result["error"] { text += "; failed: \(error)" }
-            return text
+            RegistryText.auditLog(events).forEach { print($0) }
         }
     }
 }
