@@ -35,8 +35,11 @@ enum SQLiteQueries {
         }
         return try Row.fetchAll(db, sql: """
             SELECT a.id, a.name, a.consent IS NOT NULL AS has_consent, a.created_at, a.updated_at,
-                   count(c.id) AS clips, coalesce(sum(c.speech_seconds), 0.0) AS speech
-            FROM artist a LEFT JOIN clip c ON c.artist_id = a.id
+                   count(c.sha256) AS clips, coalesce(sum(c.speech_seconds), 0.0) AS speech
+            FROM artist a LEFT JOIN (
+                -- A clip enrolled with several models is one recording: counted once (ClipStorage.recordings).
+                SELECT artist_id, sha256, max(speech_seconds) AS speech_seconds FROM clip GROUP BY artist_id, sha256
+            ) c ON c.artist_id = a.id
             \(filter)
             GROUP BY a.id ORDER BY a.id
             """, arguments: arguments).map { row in

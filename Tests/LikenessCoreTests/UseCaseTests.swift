@@ -96,3 +96,33 @@ import Testing
         #expect(ModelCatalogue.named("nosuch") == nil)
     }
 }
+
+/// Enrolling clips again with a second model adds that model's voiceprints to the same recordings.
+@Suite struct SecondModelEnrolmentTests {
+    /// The fake model under another id, as a second model of the catalogue would be.
+    struct OtherModel: SpeakerEmbedder {
+        var identity: ModelIdentity { ModelIdentity(name: "other", id: "other-v1") }
+        var dimension: Int { 3 }
+        func embed(samples16k: [Float], preprocess: Bool) throws -> Voiceprint {
+            var v = try FakeEmbedder().embed(samples16k: samples16k, preprocess: preprocess)
+            v.modelID = identity.id
+            return v
+        }
+    }
+
+    @Test func reEnrolmentAddsVoiceprintsNotRecordings() async throws {
+        let dir = try ToneFiles.directory()
+        let files = [try ToneFiles.write("a.wav", in: dir, frequency: 200, seconds: 4),
+                     try ToneFiles.write("b.wav", in: dir, frequency: 220, seconds: 4)]
+        let registry = Registry(store: InMemoryRegistryStore())
+        let request = Enrol.Request(artistName: "Low Voice", artistID: "low", consent: nil, files: files, skipRejected: false)
+        _ = try await Enrol(registry: registry, analyzer: ClipAnalyzer(embedder: FakeEmbedder())).run(request)
+        let again = try await Enrol(registry: registry, analyzer: ClipAnalyzer(embedder: OtherModel())).run(request)
+        #expect(again.added.count == 2 && again.artist.clips == 2 && abs(again.artist.speechSeconds - 8) < 1e-9)
+        #expect(again.artist.modelIDs == ["fake-pitch-v1", "other-v1"])
+        #expect(try await registry.voiceprint(artistID: "low", modelID: "other-v1") != nil)
+        let detail = try await registry.artist(id: "low")
+        #expect(abs(detail.speechSeconds - 8) < 1e-9)
+        #expect(RegistryText.artistDetail(detail).contains("clips     2, 8.0 s of speech"))
+    }
+}

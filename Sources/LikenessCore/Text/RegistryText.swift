@@ -19,10 +19,13 @@ public enum RegistryText {
         lines.append(detail.consent.map { "consent   \"\($0.text)\" (recorded \($0.recordedAt))" } ?? "consent   none recorded")
         lines.append("models    \(detail.modelIDs.joined(separator: ", "))")
         lines.append("enrolled  \(detail.createdAt), updated \(detail.updatedAt)")
-        lines.append(String(format: "clips     %d, %.1f s of speech", detail.clips.count, detail.speechSeconds))
+        // One row per clip and model; a clip enrolled with several models is one recording.
+        lines.append(String(format: "clips     %d, %.1f s of speech", Set(detail.clips.map(\.sha256)).count, detail.speechSeconds))
+        let severalModels = detail.modelIDs.count > 1
         for c in detail.clips {
             lines.append(String(format: "  %@  %5.1f s (%4.1f s speech)  %5d Hz  sha256 %@",
-                                c.fileName, c.durationSeconds, c.speechSeconds, c.sampleRate, String(c.sha256.prefix(16))))
+                                c.fileName, c.durationSeconds, c.speechSeconds, c.sampleRate, String(c.sha256.prefix(16)))
+                         + (severalModels ? "  \(c.modelID)" : ""))
         }
         return lines
     }

@@ -28,9 +28,11 @@ struct InMemoryRegistryState: Sendable {
     func summary(id: String) -> ArtistSummary? {
         guard let record = artists[id] else { return nil }
         let clips = clips.filter { $0.artistID == id }
+        // A clip enrolled with several models is one clip (one recording), counted once.
+        let recordings = ClipStorage.recordings(clips.map { ($0.clip.clip.sha256, $0.clip.clip.speechSeconds) })
         return ArtistSummary(
-            id: id, name: record.name, clips: clips.count,
-            speechSeconds: clips.reduce(0) { $0 + $1.clip.clip.speechSeconds },
+            id: id, name: record.name, clips: recordings.count,
+            speechSeconds: recordings.speechSeconds,
             modelIDs: Set(clips.map(\.clip.clip.modelID)).sorted(), hasConsent: record.consent != nil,
             createdAt: record.createdAt, updatedAt: record.updatedAt)
     }

@@ -40,7 +40,7 @@ extension ArtistDetail {
     public init(record: ArtistRecord, clips: [ClipSummary]) {
         self.init(
             id: record.id, name: record.name, consent: record.consent,
-            speechSeconds: clips.reduce(0) { $0 + $1.speechSeconds },
+            speechSeconds: ClipStorage.recordings(clips.map { ($0.sha256, $0.speechSeconds) }).speechSeconds,
             modelIDs: Set(clips.map(\.modelID)).sorted(),
             createdAt: record.createdAt, updatedAt: record.updatedAt, clips: clips)
     }

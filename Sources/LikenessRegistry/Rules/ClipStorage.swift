@@ -3,6 +3,14 @@ import Foundation
 /// The rules for adding clips and keeping voiceprints current, shared by enrolment and import.
 /// Each runs inside the caller's transaction.
 enum ClipStorage {
+    /// Distinct recordings among clip rows (one row per clip and model): a clip enrolled with several models is
+    /// one recording, counted once, with its speech (the largest the models measured) counted once.
+    static func recordings(_ rows: [(sha256: String, speechSeconds: Double)]) -> (count: Int, speechSeconds: Double) {
+        var speech: [String: Double] = [:]
+        for row in rows { speech[row.sha256] = max(speech[row.sha256] ?? 0, row.speechSeconds) }
+        return (speech.count, speech.values.reduce(0, +))
+    }
+
     /// Creates the artist if needed; returns true when created. Throws `artistNameConflict` when the id
     /// is enrolled under another name.
     static func ensureArtist(
