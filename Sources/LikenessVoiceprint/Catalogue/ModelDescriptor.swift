@@ -43,10 +43,13 @@ public struct ModelDescriptor: Sendable {
     public let precisions: [ModelPrecision]
     /// Loads the model as a speaker embedder (for `.speakerEmbedder`); errors are `ModelError`s.
     public let loadSpeakerEmbedder: (@Sendable (LoadOptions) throws -> any SpeakerEmbedder)?
+    /// Loads the model as a synthetic-speech detector (for `.syntheticSpeechDetector`).
+    public let loadSyntheticSpeechDetector: (@Sendable (LoadOptions) throws -> any SyntheticSpeechDetector)?
 
     public init(name: String, id: String, role: Role, summary: String, origin: String, licence: String,
                 file: ModelFileSpec?, precisions: [ModelPrecision] = [.float32],
-                loadSpeakerEmbedder: (@Sendable (LoadOptions) throws -> any SpeakerEmbedder)?) {
+                loadSpeakerEmbedder: (@Sendable (LoadOptions) throws -> any SpeakerEmbedder)? = nil,
+                loadSyntheticSpeechDetector: (@Sendable (LoadOptions) throws -> any SyntheticSpeechDetector)? = nil) {
         self.name = name
         self.id = id
         self.role = role
@@ -56,6 +59,7 @@ public struct ModelDescriptor: Sendable {
         self.file = file
         self.precisions = precisions
         self.loadSpeakerEmbedder = loadSpeakerEmbedder
+        self.loadSyntheticSpeechDetector = loadSyntheticSpeechDetector
     }
 
     /// What `likeness model info` shows of a model: its facts and where its file is (and whether it is there).
@@ -82,9 +86,15 @@ public struct ModelDescriptor: Sendable {
                        file: url?.path, present: url.map { FileManager.default.fileExists(atPath: $0.path) })
     }
 
+    /// Loads the synthetic-speech detector. Throws `ModelError.wrongRole` for other roles.
+    public func syntheticSpeechDetector(_ options: LoadOptions = .init()) throws -> any SyntheticSpeechDetector {
+        guard let loadSyntheticSpeechDetector else { throw ModelError.wrongRole(model: name, role: role.rawValue, wanted: "synthetic-speech detector") }
+        return try loadSyntheticSpeechDetector(options)
+    }
+
     /// Loads the speaker embedder. Throws `ModelError.wrongRole` for other roles.
     public func speakerEmbedder(_ options: LoadOptions = .init()) throws -> any SpeakerEmbedder {
-        guard let loadSpeakerEmbedder else { throw ModelError.wrongRole(model: name, role: role.rawValue) }
+        guard let loadSpeakerEmbedder else { throw ModelError.wrongRole(model: name, role: role.rawValue, wanted: "speaker embedder") }
         return try loadSpeakerEmbedder(options)
     }
 }

