@@ -127,9 +127,10 @@ struct CAMPlusPlusEmbedderTests {
         }
     }
 
-    @Test func preprocessingTrimsSilenceLikeGE2E() throws {
-        guard let spoken = try synthesize("The quick brown fox jumps over the lazy dog while the farmer watches.",
-                                          voice: "en-us", leadingSilenceSeconds: 2) else { return }
+    /// The speech is measured with GE2E's trimming; the network sees the whole recording (3D-Speaker's way).
+    @Test func preprocessingMeasuresSpeechAndEmbedsTheWholeRecording() throws {
+        let spoken = try #require(try synthesize("The quick brown fox jumps over the lazy dog while the farmer watches.",
+                                                 voice: "en-us", leadingSilenceSeconds: 2), "espeak-ng and sox are installed by setup")
         let embedder = try CAMPlusPlusEmbedder(network: try CAMPlusPlusFixture.network())
         let ge2eStyle = GE2EVoiceprinter.volumeGain(spoken, targetDBFS: -30)
         let trimmed = embedder.preprocess(spoken)
@@ -137,6 +138,6 @@ struct CAMPlusPlusEmbedderTests {
         #expect(trimmed == SilenceTrimmer().trim(spoken, gain: ge2eStyle))
         let print = try embedder.embed(samples16k: spoken, preprocess: true)
         #expect(print.speechSeconds == Double(trimmed.count) / 16000)
-        #expect(print.embedding == VectorMath.l2Normalized(try embedder.rawEmbedding(samples16k: trimmed)))
+        #expect(print.embedding == VectorMath.l2Normalized(try embedder.rawEmbedding(samples16k: spoken)))
     }
 }

@@ -2,8 +2,8 @@ import Foundation
 import LikenessFeatures
 import LikenessVAD
 
-/// CAM++ voiceprints: 16 kHz speech → (optional GE2E-style loudness normalisation and silence trimming) →
-/// 3D-Speaker's front end → `CAMPlusPlusNetwork` → L2-normalised 192-d embedding.
+/// CAM++ voiceprints: 16 kHz speech → 3D-Speaker's front end → `CAMPlusPlusNetwork` → L2-normalised 192-d
+/// embedding, on the whole recording; GE2E's silence trimming only measures how much of it is speech.
 ///
 /// The front end is 3D-Speaker's `FBank(80, sample_rate=16000, mean_nor=True)`: Kaldi fbank with 80 bins, povey
 /// window, 25/10 ms, dither 0, pre-emphasis 0.97, DC removal, 20 Hz to Nyquist, log power, snip edges, on
@@ -60,11 +60,17 @@ public struct CAMPlusPlusEmbedder: SpeakerEmbedder {
         network.forward(try Self.features(samples16k)).embedding
     }
 
+    /// With `preprocess`, the speech is measured by GE2E's silence trimming (for `speechSeconds` and the minimum),
+    /// but the network sees the whole recording, as 3D-Speaker's does: on the development lists, embedding the
+    /// trimmed speech instead raised the EER on speechocean762 from 1.40 % to 1.80 % and on fsdd from 29.2 % to
+    /// 29.8 % (BENCHMARKS.md), with no list improving. Without `preprocess` the whole input counts as speech.
     public func embed(samples16k: [Float], preprocess: Bool = true) throws -> Voiceprint {
-        let wav = preprocess ? self.preprocess(samples16k) : samples16k
-        let seconds = Double(wav.count) / Double(Self.sampleRate)
-        guard seconds >= options.minimumSpeechSeconds else { throw VoiceprintError.tooLittleSpeech(seconds: seconds) }
-        return Voiceprint(modelID: modelID, embedding: VectorMath.l2Normalized(try rawEmbedding(samples16k: wav)),
+        let speechSamples = preprocess ? self.preprocess(samples16k).count : samples16k.count
+        let seconds = Double(speechSamples) / Double(Self.sampleRate)
+        guard seconds >= options.minimumSpeechSeconds, samples16k.count >= 400 else {
+            throw VoiceprintError.tooLittleSpeech(seconds: seconds)
+        }
+        return Voiceprint(modelID: modelID, embedding: VectorMath.l2Normalized(try rawEmbedding(samples16k: samples16k)),
                           partials: [], speechSeconds: seconds)
     }
 }
