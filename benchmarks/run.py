@@ -85,7 +85,16 @@ def machine():
                 break
     except OSError:
         pass
-    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+    kernel = "unknown"
+    try:
+        info = json.loads(subprocess.run([bin_path("likeness"), "model", "info", "--json"], capture_output=True,
+                                         text=True, check=True).stdout)
+        kernel = info["matrix_products"]
+    except Exception:  # the table says "unknown" rather than failing the benchmark
+        pass
+    flags = open("/proc/cpuinfo").read()
+    family = " ".join(f"{k} {v}" for k, v in re.findall(r"^(cpu family|model)\s*:\s*(\d+)", flags, re.M)[:2])
+    return f"{cpu} ({family}), {os.cpu_count()} cores, {platform.system()} {platform.release()}; BLAS: {kernel}"
 
 
 def header(title, command):

@@ -11,6 +11,17 @@ import LikenessVoiceprint
 /// CPU time (not wall time) of this process, best of N, so a busy machine disturbs it less.
 @main
 struct LikenessBench: ParsableCommand {
+    /// The same kernel choice as the CLI (`BLASKernel`), so the benchmark measures what users run.
+    static func main() {
+        BLASKernel.reexecWithFittingKernelIfNeeded()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "likeness-bench",
         abstract: "Benchmark harness for benchmarks/run.sh (not part of the product).",
