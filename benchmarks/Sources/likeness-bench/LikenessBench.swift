@@ -25,7 +25,7 @@ struct LikenessBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "likeness-bench",
         abstract: "Benchmark harness for benchmarks/run.sh (not part of the product).",
-        subcommands: [Frontend.self, Embed.self, Sgemm.self, Search.self, CompareScores.self])
+        subcommands: [CAMPlusPlus.self, Frontend.self, Embed.self, Sgemm.self, Search.self, CompareScores.self])
 
     static func cpuSeconds() -> Double {
         var ts = timespec()
@@ -187,6 +187,32 @@ struct LikenessBench: ParsableCommand {
             let lstmFlops = Double(partials * embedder.options.partialFrames) * 2 * 1024 * Double(40 + 256 + 2 * (256 + 256))
             emit(["operation": "embed", "precision": precision, "vnni": GE2EEncoder.int8IsAccelerated, "cpu_seconds": s, "speech_seconds": speech, "partials": partials,
                   "lstm_gflop": lstmFlops / 1e9])
+        }
+    }
+
+    /// CAM++ on one file, one thread: decode, then the network on the reference front end (the same features are
+    /// written for the torch anchor, with the embedding to compare).
+    struct CAMPlusPlus: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "campplus")
+        @Argument var file: String
+        @Option var model: String = "models/campplus-3dspeaker-cn-en-common.safetensors"
+        @Option(help: "Folder to write features.f32 (T x 80) and embedding.f32 into.") var out: String
+
+        func run() throws {
+            BLAS.setSingleThreaded()
+            let embedder = try CAMPlusPlusEmbedder(modelURL: URL(fileURLWithPath: model))
+            let audio = try AudioDecoder.decode(path: file, options: AudioDecodeOptions(targetSampleRate: 16000))
+            let t0 = cpuSeconds()
+            let features = try CAMPlusPlusEmbedder.features(audio.samples)
+            let t1 = cpuSeconds()
+            let embedding = embedder.network.forward(features).embedding
+            let t2 = cpuSeconds()
+            let dir = URL(fileURLWithPath: out)
+            try features.values.withUnsafeBufferPointer { Data(buffer: $0) }.write(to: dir.appendingPathComponent("features.f32"))
+            try embedding.withUnsafeBufferPointer { Data(buffer: $0) }.write(to: dir.appendingPathComponent("embedding.f32"))
+            emit(["operation": "campplus", "frames": features.frames, "fbank_cpu_seconds": t1 - t0,
+                  "network_cpu_seconds": t2 - t1, "audio_seconds": Double(audio.samples.count) / 16000,
+                  "blas": BLASKernel.coreName])
         }
     }
 }
