@@ -149,8 +149,7 @@ public struct ScanSettings: Codable, Sendable, Equatable {
 
     /// The analysis method of this version for GE2E (`GE2EVoiceprinter.tileAnalysis`). Change it whenever the
     /// numbers a scan writes would change.
-    public static let currentAnalysis =
-        "GE2E; files up to --segment-over embedded whole as compare does; longer ones in 1.6 s tiles with >= 1.2 s of speech, VAD with 0.3 s context (v1)"
+    public static let currentAnalysis = GE2EVoiceprinter.tileAnalysisText
 
     public init(hits: String, segments: String, window: Double, hop: Double, segmentOver: Double,
                 windowMinSpeech: Double, segmentGap: Double, maxDuration: Double, preprocess: Bool,

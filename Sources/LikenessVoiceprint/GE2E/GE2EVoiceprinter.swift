@@ -153,7 +153,9 @@ public struct GE2EVoiceprinter: WindowedSpeakerEmbedder {
 
     public func pool(_ tileEmbeddings: [[Float]]) -> [Float] { Self.utteranceEmbedding(tileEmbeddings) }
 
-    public var tileAnalysis: String {
+    public var tileAnalysis: String { Self.tileAnalysisText }
+
+    /// GE2E's tile analysis (the scan's default `ScanSettings.currentAnalysis`).
+    public static let tileAnalysisText =
         "GE2E; files up to --segment-over embedded whole as compare does; longer ones in 1.6 s tiles with >= 1.2 s of speech, VAD with 0.3 s context (v1)"
-    }
 }

@@ -45,10 +45,10 @@ struct CohortCommand: ParsableCommand {
         func validate() throws { try model.requireExactArithmetic(for: "cohort build") }
 
         func run() throws {
+            let progress = Output.embeddingProgress(quiet: quiet)
             let built = try BuildCohort(analyzer: try model.makeAnalyzer()).run(
-                source: source, name: name, origin: origin, progress: Output.embeddingProgress(quiet: quiet),
-                onFailure: { Output.warn($0) })
-            if Output.embeddingProgress(quiet: quiet) != nil { Output.progress(nil) }
+                source: source, name: name, origin: origin, progress: progress, onFailure: { Output.warn($0) })
+            if progress != nil { Output.progress(nil) }
             try built.cohort.write(to: URL(fileURLWithPath: out))
             let failures = built.failures
             print("wrote \(out): \(built.cohort.voices.count) voices from \(built.files - failures) clips"
