@@ -200,44 +200,56 @@ def bench_search():
     write_section("search", text)
 
 
-def bench_calibration():
-    """Leave-one-list-out: calibrate on the other lists, measure actual Cllr on the held-out one."""
-    likeness = bin_path("likeness")
-    lists = [SHARED / "data" / p for p in ("librispeech_tc100/trials_tc100_halves.tsv", "fsdd/trials.tsv",
-                                            "synthetic/trials.tsv", "misc_small/trials.tsv")]
-    def loo(extra):
-        rows = []
-        for held in lists:
-            fit = [str(p) for p in lists if p != held]
-            cal = WORK / "loo-calibration.json"
-            run_child([likeness, "calibrate", *fit, "--validate", str(held), "--out", str(cal), "--quiet", *extra])
-            c = json.loads(cal.read_text())
-            v = c["validation"]["metrics"]
-            names = ", ".join(f["name"] for f in c["fitted_on"])
-            rows.append(f"| {held.parent.name}/{held.name} | {names} | {c['calibration']['scale']:.2f} | "
-                        f"{c['calibration']['offset']:.2f} | {v['eer'] * 100:.2f} % | {v['cllr']:.3f} | "
-                        f"{v['minCllr']:.3f} | {v['actDCF']:.3f} | {v['minDCF']:.3f} |")
-        return rows
+CALIBRATION_LISTS = ("librispeech_tc100/trials_tc100_halves.tsv", "misc_small/trials.tsv", "speechocean762/trials.tsv",
+                     "synthetic/trials.tsv", "fsdd/trials.tsv")
 
-    rows = loo([])
-    normed = loo(["--as-norm", "--cohort", "default"])
-    text = header("Calibration: fitted on some lists, tested on another", "bash benchmarks/run.sh calibration")
-    text += ("Each row: `likeness calibrate` (linear logistic regression on raw cosine scores, prior 0.5) fitted on the\n"
-             "other three lists, then applied to the held-out list. Cllr is the actual Cllr of the calibrated LLRs on\n"
-             "the held-out list; minCllr what an ideal calibration of the same scores would give (the gap is the\n"
-             "calibration loss). actDCF/minDCF at P_target 0.01. Target: Cllr <= 0.3 on lists not used for fitting.\n"
-             "The shipped default (Sources/likeness/Resources/default-calibration.json, made by scripts/make-defaults.sh)\n"
-             "is the synthetic row's fit: fitted on LibriSpeech, FSDD and misc_small (the list with real recordings from\n"
-             "several devices and codecs), validated on the synthetic voices. misc_small held out (last row) does not\n"
-             "reach the target: its cross-device same-speaker trials score lower than any other list's.\n\n"
-             "| held-out list | fitted on | scale | offset | EER | Cllr | minCllr | actDCF | minDCF |\n"
-             "|---|---|---|---|---|---|---|---|---|\n")
-    text += "\n".join(rows) + "\n\n"
-    text += ("The same after adaptive S-norm (top 100) against the shipped default cohort (LibriSpeech speakers)\n"
-             "(`likeness calibrate --as-norm --cohort default`):\n\n"
-             "| held-out list | fitted on | scale | offset | EER | Cllr | minCllr | actDCF | minDCF |\n"
-             "|---|---|---|---|---|---|---|---|---|\n")
-    text += "\n".join(normed) + "\n"
+
+def bench_calibration(shipped=False):
+    """Per model: calibrate on all five development lists (each weighted equally); every list is also scored by a
+    fit on the other four (leave one list out, stored in the calibration file). With shipped=True the files are the
+    shipped ones (scripts/make-defaults.sh runs the very same command), so nothing is re-embedded."""
+    likeness = bin_path("likeness")
+    models = ("ge2e", "campplus", "fusion")
+    files = {}
+    for model in models:
+        if shipped:
+            files[model] = json.loads((ROOT / "Sources/LikenessCore/Resources" / f"calibration-{model}.json").read_text())
+            continue
+        out = WORK / f"calibration-{model}.json"
+        run_child([likeness, "calibrate", "--model", model, *[str(SHARED / "data" / l) for l in CALIBRATION_LISTS],
+                   "--out", str(out), "--quiet"])
+        files[model] = json.loads(out.read_text())
+    command = ("bash benchmarks/run.sh calibration-shipped  (reads the shipped calibration files, made by "
+               "scripts/make-defaults.sh with the same command)" if shipped else "bash benchmarks/run.sh calibration")
+    text = header("Fusion and calibration: leave one list out", command)
+    text += ("`likeness calibrate --model M LIST...` on the five development lists, each list weighted equally in the\n"
+             "linear logistic regression (prior 0.5). Every list is then scored by a calibration fitted on the other four:\n"
+             "Cllr is the actual Cllr of those LLRs on a condition the fit did not see; minCllr what an ideal calibration\n"
+             "of the same scores would give; EER from the ROC convex hull. Target (issue 12): Cllr <= 0.25 on librispeech,\n"
+             "misc_small, speechocean762 and synthetic, and the fused EER at or below the better single model on every list.\n\n"
+             "| list | " + " | ".join(f"{m} EER | {m} Cllr (min)" for m in models) + " |\n"
+             "|---|" + "---|---|" * len(models) + "\n")
+    checks = {m: {c["data"]["name"]: c["metrics"] for c in files[m].get("cross_validation", [])} for m in models}
+    for name in checks[models[0]]:
+        cells = []
+        for m in models:
+            x = checks[m].get(name)
+            cells += [f"{x['eer'] * 100:.2f} %", f"{x['cllr']:.3f} ({x['minCllr']:.3f})"] if x else ["", ""]
+        text += f"| {name} | " + " | ".join(cells) + " |\n"
+    fusion = files["fusion"].get("fusion")
+    if fusion:
+        fitted = fusion["fitted"]
+        total = sum(fitted["weights"])
+        text += ("\nFusion weights. In use: " + ", ".join(f"{m} {w:.3f}" for m, w in zip(fusion["models"], fusion["in_use"]))
+                 + " (the fused score is the weighted sum of the cosines). Fitted on all five lists by linear logistic\n"
+                 "regression over the two cosines (lists weighted equally): llr = "
+                 + " + ".join(f"{w:.3f} * {m}" for m, w in zip(fusion["models"], fitted["weights"]))
+                 + f" {fitted['offset']:+.3f}, relative " + ", ".join(f"{m} {w / total:.3f}" for m, w in zip(fusion["models"], fitted["weights"]))
+                 + ".\nThe same fusion with weights and offset refitted on the other four lists for each list:\n\n"
+                 "| list | EER | Cllr | minCllr |\n|---|---|---|---|\n")
+        for c in fusion["cross_validation"]:
+            x = c["metrics"]
+            text += f"| {c['data']['name']} | {x['eer'] * 100:.2f} % | {x['cllr']:.3f} | {x['minCllr']:.3f} |\n"
     write_section("calibration", text)
 
 
@@ -461,6 +473,8 @@ if __name__ == "__main__":
         bench_eval()
     if what in ("calibration", "all"):
         bench_calibration()
+    if what == "calibration-shipped":
+        bench_calibration(shipped=True)
     if what in ("scan", "all"):
         bench_scan()
     if what in ("campplus", "all"):

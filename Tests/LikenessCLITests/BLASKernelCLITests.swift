@@ -4,10 +4,10 @@ import Testing
 /// The CLI picks OpenBLAS's fast kernels on CPUs OpenBLAS does not know, says which, and every kernel path
 /// gives the same voiceprint within the reference tolerance.
 @Suite(.enabled(if: CLI.binary != nil && CLI.modelPresent)) struct BLASKernelCLITests {
-    func embedding(coreType: String?) throws -> (vector: [Double], kernel: String) {
+    func embedding(coreType: String?, model: String) throws -> (vector: [Double], kernel: String) {
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_CORETYPE"] = coreType
-        let embed = try CLI.run(["embed", CLI.sample("alice_1.wav"), "--json"], environment: environment)
+        let embed = try CLI.run(["embed", CLI.sample("alice_1.wav"), "--model", model, "--json"], environment: environment)
         #expect(embed.status == 0, "\(embed.stderr)")
         let items = try #require(try JSONSerialization.jsonObject(with: Data(embed.stdout.utf8)) as? [[String: Any]])
         let info = try CLI.run(["model", "info", "--json"], environment: environment)
@@ -15,8 +15,9 @@ import Testing
         return (try #require(items.first?["embedding"] as? [Double]), try #require(catalogue["matrix_products"] as? String))
     }
 
-    @Test func everyKernelPathGivesTheSameVoiceprint() throws {
-        let chosen = try embedding(coreType: nil)
+    @Test(arguments: ["ge2e", "campplus"])
+    func everyKernelPathGivesTheSameVoiceprint(model: String) throws {
+        let chosen = try embedding(coreType: nil, model: model)
         var paths = ["PRESCOTT"]
         let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         if flags.contains(" avx2") && flags.contains(" fma") {
@@ -25,7 +26,7 @@ import Testing
         }
         if flags.contains(" avx512bw") && flags.contains(" avx512vl") { paths.append("SKYLAKEX") }
         for core in paths {
-            let forced = try embedding(coreType: core)
+            let forced = try embedding(coreType: core, model: model)
             #expect(forced.kernel.lowercased().contains(core.lowercased()), "OPENBLAS_CORETYPE=\(core) is respected: \(forced.kernel)")
             let worst = zip(forced.vector, chosen.vector).map { abs($0 - $1) }.max() ?? .infinity
             #expect(worst < 1e-5, "\(core): max difference \(worst)")

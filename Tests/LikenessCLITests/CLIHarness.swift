@@ -28,10 +28,13 @@ enum CLI {
 
     static var reference: URL? { shared?.appendingPathComponent("reference") }
 
+    /// Both speaker models' files (the default model, fusion, needs both): set up by scripts/setup.sh.
     static var modelPresent: Bool {
-        let env = ProcessInfo.processInfo.environment["LIKENESS_MODEL"]
-        let path = env ?? repoRoot.appendingPathComponent("models/ge2e-resemblyzer-0.1.4.safetensors").path
-        return FileManager.default.fileExists(atPath: path)
+        let environment = ProcessInfo.processInfo.environment
+        return [("LIKENESS_MODEL", "ge2e-resemblyzer-0.1.4.safetensors"), ("LIKENESS_CAMPP_MODEL", "campplus-3dspeaker-cn-en-common.safetensors")]
+            .allSatisfy { variable, file in
+                FileManager.default.fileExists(atPath: environment[variable] ?? repoRoot.appendingPathComponent("models/\(file)").path)
+            }
     }
 
     static func sample(_ name: String) -> String {

@@ -121,7 +121,7 @@ struct EvidenceCLITests {
         let dir = try CLI.temporaryDirectory()
         let out = dir.appendingPathComponent("cohort.json")
         let run = try CLI.run(["cohort", "build", CLI.repoRoot.appendingPathComponent("samples").path, "--out", out.path,
-                               "--name", "samples"])
+                               "--name", "samples", "--model", "ge2e"])
         #expect(run.status == 0, "\(run.stderr)")
         let obj = try #require(try CLI.json(String(contentsOf: out, encoding: .utf8)) as? [String: Any])
         #expect((obj["voices"] as? [Any])?.count == 6)

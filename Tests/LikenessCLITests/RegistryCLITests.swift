@@ -46,9 +46,13 @@ struct RegistryCLITests {
         let scores = matches.compactMap { $0["score"] as? Double }
         #expect(scores == scores.sorted(by: >), "ranked best first")
         let provenance = try #require(idObj["provenance"] as? [String: Any])
-        for key in ["tool_version", "model_id", "model_sha256", "audio_sha256", "parameters", "timestamp"] {
+        for key in ["tool_version", "model_id", "audio_sha256", "parameters", "timestamp"] {
             #expect(provenance[key] != nil, "provenance lacks \(key)")
         }
+        // The default model is the fusion: its provenance names each fused model's file digest and weight.
+        let components = try #require(provenance["model_components"] as? [[String: Any]])
+        #expect(components.compactMap { ($0["model"] as? [String: Any])?["sha256"] as? String }.count == 2)
+        #expect((provenance["parameters"] as? [String: String])?["fusion_weights"] != nil)
 
         let compare = try CLI.run(["compare", CLI.sample("suspect_ad.wav"), "--artist", "alice-example", "--json", "--registry", db])
         #expect(compare.status == 0, "\(compare.stderr)")
@@ -57,7 +61,8 @@ struct RegistryCLITests {
 
         let audit = try CLI.run(["registry", "audit", "--json", "--registry", db])
         let events = try #require(try CLI.json(audit.stdout) as? [[String: Any]]).compactMap { $0["event"] as? String }
-        #expect(events.filter { $0 == "enrol" }.count == 5)
+        // One enrol row per clip and model stored: 5 clip enrolments (one a duplicate) x 3 models (fusion, ge2e, campplus).
+        #expect(events.filter { $0 == "enrol" }.count == 15)
         #expect(events.contains("identify") && events.contains("compare"))
 
         let remove = try CLI.run(["artists", "remove", "alice-example", "--registry", db])

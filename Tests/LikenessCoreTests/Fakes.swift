@@ -48,3 +48,17 @@ enum ToneFiles {
         return url.path
     }
 }
+
+/// A second weightless model for fusion tests: the "voice" is the clip's RMS level on a circle.
+struct FakeLevelEmbedder: SpeakerEmbedder {
+    var identity: ModelIdentity { ModelIdentity(name: "fake-level", id: "fake-level-v1") }
+    var dimension: Int { 2 }
+
+    func embed(samples16k: [Float], preprocess: Bool) throws -> Voiceprint {
+        guard samples16k.count >= 1600 else { throw VoiceprintError.tooLittleSpeech(seconds: Double(samples16k.count) / 16000) }
+        let rms = (samples16k.reduce(0) { $0 + Double($1 * $1) } / Double(samples16k.count)).squareRoot()
+        let angle = min(1, rms * 2) * .pi / 2
+        return Voiceprint(modelID: identity.id, embedding: [Float(cos(angle)), Float(sin(angle))], partials: [],
+                          speechSeconds: Double(samples16k.count) / 16000)
+    }
+}

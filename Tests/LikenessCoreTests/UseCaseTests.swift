@@ -78,7 +78,7 @@ import Testing
         _ = try await Enrol(registry: reg, analyzer: analyzer).run(.init(
             artistName: "Low Voice", artistID: "low", consent: nil, files: [path("low.wav")], skipRejected: false))
         let other = ClipAnalyzer(embedder: MFCCStatsEmbedder())
-        await #expect(throws: LikenessError.notFound("artist low has no voiceprint for model mfcc-stats-v1 (enrolled with: fake-pitch-v1)")) {
+        await #expect(throws: LikenessError.notFound("artist low has no voiceprint for model mfcc-stats-v1 (enrolled with: fake-pitch-v1); enrol the artist's clips again with --model mfcc to add it (clips already enrolled gain the missing voiceprints), or compare with a model the artist has")) {
             try await CompareWithArtist(registry: reg, analyzer: other, scoring: .uncalibrated(modelID: "mfcc-stats-v1"))
                 .run(clipPath: path("low2.wav"), artistID: "low")
         }

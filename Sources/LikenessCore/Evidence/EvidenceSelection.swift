@@ -23,8 +23,8 @@ public struct EvidenceSelection: Sendable, Equatable {
 
     /// Loads and checks the files for `modelID`; errors are `EvidenceFileError`s naming the file.
     public func load(modelID: String) throws -> ScoringSystem {
-        let calibrationURL = try calibration.map { try ShippedResources.resolve($0, default: ShippedResources.calibrationFileName) }
-        let cohortURL = try cohort.map { try ShippedResources.resolve($0, default: ShippedResources.cohortFileName) }
+        let calibrationURL = try calibration.map { try ShippedResources.resolve($0, kind: .calibration, modelID: modelID) }
+        let cohortURL = try cohort.map { try ShippedResources.resolve($0, kind: .cohort, modelID: modelID) }
         let loadedCalibration = try calibrationURL.map { try CalibrationModel.load(from: $0) }
         let loadedCohort = try cohortURL.map { try ReferenceCohort.load(from: $0) }
         if let loadedCalibration, loadedCalibration.modelID != modelID {

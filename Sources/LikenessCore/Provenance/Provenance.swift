@@ -10,6 +10,8 @@ public struct Provenance: Codable, Sendable {
     /// SHA-256 of the model file (nil for the file-less MFCC baseline).
     public let modelSha256: String?
     public let modelFile: String?
+    /// For a fusion: each fused model (id, file, SHA-256) and its weight; the fusion has no file of its own.
+    public let modelComponents: [ModelIdentity.Component]?
     public let audioSha256: [String]
     public let parameters: [String: String]
     /// UTC, ISO 8601.
@@ -27,9 +29,13 @@ public struct Provenance: Codable, Sendable {
         modelId = model.id
         modelSha256 = model.sha256
         modelFile = model.file
+        modelComponents = model.components
         audioSha256 = audio
         var params = parameters
         params["model"] = model.name
+        if let components = model.components {
+            params["fusion_weights"] = components.map { "\($0.model.name) \($0.weight)" }.joined(separator: ", ")
+        }
         if let precision = model.precision { params["precision"] = precision.rawValue }
         params["preprocess"] = Self.preprocessing(preprocess)
         self.parameters = params

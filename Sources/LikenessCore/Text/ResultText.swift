@@ -14,6 +14,9 @@ extension Identify.Result {
                 if let p = m.percentile { line += String(format: "  closer than %.1f %% of the cohort", p * 100) }
                 return line
             }
+            + (artistsWithoutModel.isEmpty ? [] : [
+                "note: \(artistsWithoutModel.count) artist(s) not searched, enrolled with other models only (\(artistsWithoutModel.prefix(5).joined(separator: ", "))\(artistsWithoutModel.count > 5 ? ", ..." : "")); enrol their clips again with --model \(provenance.parameters["model"] ?? "") to include them",
+            ])
     }
 }
 
@@ -55,6 +58,20 @@ extension CalibrationModel {
             String(format: "on the fitting data (%d+%d trials): EER %.2f %%, Cllr %.3f, minCllr %.3f bits (self-evaluation: optimistic)",
                    m.targets, m.nontargets, m.eer * 100, m.cllr ?? .nan, m.minCllr),
         ]
+        func checks(_ title: String, _ checks: [CalibrationModel.ListCheck]) -> [String] {
+            guard !checks.isEmpty else { return [] }
+            return [title] + checks.map {
+                String(format: "  %@ (%d+%d): EER %.2f %%, Cllr %.3f, minCllr %.3f bits", $0.data.name, $0.data.targets,
+                       $0.data.nontargets, $0.metrics.eer * 100, $0.metrics.cllr ?? .nan, $0.metrics.minCllr)
+            }
+        }
+        lines += checks("leave one list out (each list scored by a calibration fitted on the others):", crossValidation ?? [])
+        if let fusion {
+            let w = { (v: [Double]) in zip(fusion.models, v).map { "\($0) \(String(format: "%.3f", $1))" }.joined(separator: ", ") }
+            lines.append("fusion weights fitted here: llr = \(zip(fusion.models, fusion.fitted.weights).map { String(format: "%.3f * %@", $1, $0) }.joined(separator: " + ")) + \(String(format: "%.3f", fusion.fitted.offset))")
+            lines.append("  relative: \(w(fusion.fittedRelative)); the fusion in use: \(w(fusion.inUse))")
+            lines += checks("fusion, leave one list out (weights and offset fitted on the other lists):", fusion.crossValidation)
+        }
         if let v = validation {
             lines.append(String(format: "held-out validation (%@): EER %.2f %%, Cllr %.3f, minCllr %.3f bits",
                                 v.name, v.metrics.eer * 100, v.metrics.cllr ?? .nan, v.metrics.minCllr))

@@ -37,22 +37,39 @@ public struct BuildEvidenceReport: Sendable {
         }
         var validation: ValidationFacts?
         if let cal = scoring.calibration {
-            let (name, scores) = cal.validation.map { ("held-out: " + $0.name, $0.scores) }
-                ?? ("fitting data (self-evaluation): " + cal.fittedOn.map(\.name).joined(separator: ", "), cal.fittingScores)
-            let log10 = TrialScores(targets: scores.targets.map { cal.calibration.log10LR($0) },
-                                    nontargets: scores.nontargets.map { cal.calibration.log10LR($0) })
-            validation = ValidationFacts(name: name, scores: scores, log10LRs: log10, calibration: cal.summary)
+            // The most honest evidence the file holds: lists kept out of the fit; else each list scored by a fit
+            // on the others; else (a one-list calibration) the fitting data itself, said to be optimistic.
+            let toLog10 = { (s: TrialScores) in TrialScores(targets: s.targets.map { $0 / M_LN10 }, nontargets: s.nontargets.map { $0 / M_LN10 }) }
+            if let held = cal.validation {
+                validation = ValidationFacts(name: "held-out: " + held.name, scores: held.scores,
+                                             log10LRs: toLog10(cal.calibration.llrs(held.scores)), calibration: cal.summary)
+            } else if let checks = cal.crossValidation, !checks.isEmpty {
+                let pool = { (f: (CalibrationModel.ListCheck) -> TrialScores) in
+                    TrialScores(targets: checks.flatMap { f($0).targets }, nontargets: checks.flatMap { f($0).nontargets })
+                }
+                validation = ValidationFacts(
+                    name: "leave one list out (each list's likelihood ratios from a calibration fitted on the other lists): "
+                        + checks.map { "\($0.data.name) (\($0.data.targets)+\($0.data.nontargets) trials)" }.joined(separator: ", "),
+                    scores: pool(\.scores), log10LRs: toLog10(pool(\.llrs)), calibration: cal.summary)
+            } else {
+                validation = ValidationFacts(name: "fitting data (self-evaluation): " + cal.fittedOn.map(\.name).joined(separator: ", "),
+                                             scores: cal.fittingScores, log10LRs: toLog10(cal.calibration.llrs(cal.fittingScores)),
+                                             calibration: cal.summary)
+            }
         }
         let provenance = Provenance(model: analyzer.embedder.identity, preprocess: analyzer.preprocess,
                                     audio: [clip.sha256], parameters: ["artist": artistID])
         var method: [String: String] = [
             "model": modelID,
-            "model SHA-256": provenance.modelSha256 ?? "n/a (no model file)",
+            "model SHA-256": provenance.modelSha256
+                ?? provenance.modelComponents.map { $0.map { "\($0.model.name): \($0.model.sha256 ?? "n/a")" }.joined(separator: "; ") }
+                ?? "n/a (no model file)",
             "score": scoring.calibration?.normalization == nil
                 ? "cosine between the clip's voiceprint and the artist's mean voiceprint"
                 : "cosine, AS-normalised against the cohort",
             "calibration": scoring.calibration?.summary ?? "none",
             "cohort": scoring.cohort.map { "\($0.name): \($0.source)" } ?? "none",
+            "fusion": provenance.parameters["fusion_weights"].map { "score fusion: the weighted sum of the models' cosines (\($0))" } ?? "none",
             "preprocessing": provenance.parameters["preprocess"] ?? "",
             "registry": registryName,
         ]

@@ -32,7 +32,8 @@ public struct CompareWithArtist: Sendable {
         let summary = stored == nil ? try await registry.artistSummary(id: artistID) : nil
         let clip = try analyzer.analyze(path: clipPath)
         guard let stored else {
-            throw LikenessError.notFound("artist \(artistID) has no voiceprint for model \(modelID) (enrolled with: \(summary?.modelIDs.joined(separator: ", ") ?? ""))")
+            throw LikenessError.notFound(Self.missingVoiceprint(artistID: artistID, modelID: modelID, modelName: analyzer.embedder.identity.name,
+                                                                 enrolledWith: summary?.modelIDs ?? []))
         }
         let embedding = clip.voiceprint.embedding
         let match = try stored.match(embedding)
@@ -41,6 +42,13 @@ public struct CompareWithArtist: Sendable {
         let artist = ComparedArtist(id: match.artist, name: match.name, clips: match.clips,
                                  bestClipScore: match.bestClipScore, bestClipSha256: match.bestClipSHA256)
         return Outcome(clip: clip, artist: artist, reference: stored.mean, assessment: assessment)
+    }
+
+    /// What to say when the artist was enrolled with other models only, and how to fix it.
+    static func missingVoiceprint(artistID: String, modelID: String, modelName: String, enrolledWith: [String]) -> String {
+        "artist \(artistID) has no voiceprint for model \(modelID) (enrolled with: \(enrolledWith.joined(separator: ", "))); "
+            + "enrol the artist's clips again with --model \(modelName) to add it (clips already enrolled gain the missing voiceprints), "
+            + "or compare with a model the artist has"
     }
 
     public func run(clipPath: String, artistID: String) async throws -> VoiceComparison {

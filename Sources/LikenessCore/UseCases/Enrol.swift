@@ -62,11 +62,15 @@ public struct Enrol: Sendable {
                     rejected.append(Rejection(file: file, reason: reason))
                     continue
                 }
-                accepted.append(ClipEnrolment(
-                    sha256: clip.sha256, fileName: URL(fileURLWithPath: file).lastPathComponent,
-                    durationSeconds: clip.durationSeconds, sampleRate: clip.info.sampleRate,
-                    speechSeconds: clip.voiceprint.speechSeconds, modelID: clip.voiceprint.modelID,
-                    embedding: clip.voiceprint.embedding))
+                // A fusion's clip is stored with each fused model's voiceprint too, so the artist can also be
+                // compared with either model alone.
+                for voiceprint in [clip.voiceprint] + analyzer.embedder.componentVoiceprints(of: clip.voiceprint) {
+                    accepted.append(ClipEnrolment(
+                        sha256: clip.sha256, fileName: URL(fileURLWithPath: file).lastPathComponent,
+                        durationSeconds: clip.durationSeconds, sampleRate: clip.info.sampleRate,
+                        speechSeconds: voiceprint.speechSeconds, modelID: voiceprint.modelID,
+                        embedding: voiceprint.embedding))
+                }
             }
         }
         rejected.forEach(onRejection)
@@ -76,7 +80,16 @@ public struct Enrol: Sendable {
         guard !accepted.isEmpty else { throw LikenessError.invalidInput("nothing enrolled: no acceptable clips") }
         let result = try await registry.enroll(artistID: request.artistID, name: request.artistName,
                                                consent: request.consent, clips: accepted, toolVersion: ToolVersion.string)
-        return Result(artist: result.artist, created: result.created, added: result.added,
-                      skippedDuplicates: result.skippedDuplicates, rejected: rejected, registry: registry.location)
+        // One line per recording: a clip counts as added when any model's voiceprint of it was new (re-enrolling
+        // a clip with a model it lacked upgrades it), as a duplicate only when every model already had it.
+        let added = Self.unique(result.added)
+        let skipped = Self.unique(result.skippedDuplicates).filter { !added.contains($0) }
+        return Result(artist: result.artist, created: result.created, added: added,
+                      skippedDuplicates: skipped, rejected: rejected, registry: registry.location)
+    }
+
+    private static func unique(_ hashes: [String]) -> [String] {
+        var seen = Set<String>()
+        return hashes.filter { seen.insert($0).inserted }
     }
 }

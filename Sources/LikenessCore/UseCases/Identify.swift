@@ -38,14 +38,19 @@ public struct Identify: Sendable {
         public let calibration: String?
         public let matches: [Match]
         public let artistsSearched: Int
+        /// Enrolled artists without a voiceprint of the model in use: not searched (re-enrolling their clips
+        /// with the model adds it).
+        public let artistsWithoutModel: [String]
         public let provenance: Provenance
     }
 
     public func run(clipPath: String, top: Int, registryName: String) async throws -> Result {
         let modelID = analyzer.embedder.modelID
         let index = try await registry.index(modelID: modelID)
+        let withoutModel = try await registry.artists().filter { !$0.modelIDs.contains(modelID) }.map(\.id)
         guard index.count > 0 else {
-            throw LikenessError.notFound("no artists enrolled with model \(modelID) in \(registryName)")
+            throw LikenessError.notFound("no artists enrolled with model \(modelID) in \(registryName)"
+                + (withoutModel.isEmpty ? "" : " (\(withoutModel.count) artist(s) enrolled with other models only; enrol their clips again with --model \(analyzer.embedder.identity.name) to add it)"))
         }
         let clip = try analyzer.analyze(path: clipPath)
         let embedding = clip.voiceprint.embedding
@@ -65,6 +70,6 @@ public struct Identify: Sendable {
             clipSHA256: clip.sha256, modelID: modelID, top: top, matches: matches.map { ($0.artist, $0.score) }))
         return Result(clip: clip.summary, scoring: "cosine against each artist's mean voiceprint",
                       calibration: scoring.calibration?.summary, matches: matches, artistsSearched: index.count,
-                      provenance: provenance)
+                      artistsWithoutModel: withoutModel, provenance: provenance)
     }
 }

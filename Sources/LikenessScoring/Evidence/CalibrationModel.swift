@@ -67,6 +67,54 @@ public struct CalibrationModel: Sendable, Codable, VersionedEvidenceFile {
         }
     }
 
+    /// One list scored by a calibration fitted on the other lists (leave one list out).
+    public struct ListCheck: Sendable, Codable {
+        public var data: FittingData
+        /// The list's scores (as calibrated: after normalisation, if any; a fusion's fused score) by class.
+        public var scores: TrialScores
+        /// Their natural-log LLRs from the fit on the other lists.
+        public var llrs: TrialScores
+        /// Metrics of `llrs`: `cllr` is the actual Cllr on a condition the fit did not see.
+        public var metrics: DetectionMetrics
+        public init(data: FittingData, scores: TrialScores, llrs: TrialScores) {
+            self.data = data
+            self.scores = scores
+            self.llrs = llrs
+            metrics = Metrics.evaluate(llrs, calibrated: true)
+        }
+    }
+
+    /// For a fusion: the models' weights fitted on these lists by linear logistic regression over their cosines
+    /// (`LinearFusion`, lists weighted equally), beside the relative weights the fusion in use has, and each
+    /// list scored by weights and offset fitted on the other lists.
+    public struct FusionFit: Sendable, Codable {
+        public var models: [String]
+        /// The fusion's own relative weights (they sum to 1).
+        public var inUse: [Double]
+        /// Fitted: llr = Σ weights[m]·cosine[m] + offset.
+        public var fitted: LinearFusion
+        public var crossValidation: [ListCheck]
+
+        public init(models: [String], inUse: [Double], fitted: LinearFusion, crossValidation: [ListCheck]) {
+            self.models = models
+            self.inUse = inUse
+            self.fitted = fitted
+            self.crossValidation = crossValidation
+        }
+
+        /// The fitted weights scaled to sum to 1, comparable with `inUse`.
+        public var fittedRelative: [Double] {
+            let total = fitted.weights.reduce(0, +)
+            return fitted.weights.map { $0 / total }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case models, fitted
+            case inUse = "in_use"
+            case crossValidation = "cross_validation"
+        }
+    }
+
     public var format: String
     public var version: Int
     public var modelID: String
@@ -79,11 +127,15 @@ public struct CalibrationModel: Sendable, Codable, VersionedEvidenceFile {
     public var fittingMetrics: DetectionMetrics
     /// Held-out validation, when `likeness calibrate --validate` was given lists.
     public var validation: Validation?
+    /// Each fitting list scored by a calibration fitted on the others (empty for one list).
+    public var crossValidation: [ListCheck]?
+    public var fusion: FusionFit?
     public var toolVersion: String
     public var createdAt: String
 
     public init(modelID: String, calibration: LinearCalibration, normalization: Normalization?,
                 fittedOn: [FittingData], fittingScores: TrialScores, validation: Validation? = nil,
+                crossValidation: [ListCheck]? = nil, fusion: FusionFit? = nil,
                 toolVersion: String, createdAt: Date = Date()) {
         format = Self.formatName
         version = Self.currentVersion
@@ -94,12 +146,15 @@ public struct CalibrationModel: Sendable, Codable, VersionedEvidenceFile {
         self.fittingScores = fittingScores
         self.fittingMetrics = Metrics.evaluate(calibration.llrs(fittingScores), calibrated: true)
         self.validation = validation
+        self.crossValidation = crossValidation
+        self.fusion = fusion
         self.toolVersion = toolVersion
         self.createdAt = ISO8601DateFormatter().string(from: createdAt)
     }
 
     enum CodingKeys: String, CodingKey {
-        case format, version, calibration, normalization, validation
+        case format, version, calibration, normalization, validation, fusion
+        case crossValidation = "cross_validation"
         case modelID = "model_id"
         case fittedOn = "fitted_on"
         case fittingScores = "fitting_scores"
@@ -112,7 +167,8 @@ public struct CalibrationModel: Sendable, Codable, VersionedEvidenceFile {
     public var summary: String {
         let data = fittedOn.map { "\($0.name) (\($0.targets)+\($0.nontargets) trials)" }.joined(separator: ", ")
         let norm = normalization.map { " after AS-norm (top \($0.topN)) against \($0.cohortName)" } ?? ""
-        return "linear logistic-regression calibration\(norm), fitted on \(data)"
+        let weighting = fittedOn.count > 1 && crossValidation != nil ? " (each list weighted equally)" : ""
+        return "linear logistic-regression calibration\(norm), fitted on \(data)\(weighting)"
     }
 
     /// Natural-log LLR of an already normalised score (or raw score when `normalization` is nil).

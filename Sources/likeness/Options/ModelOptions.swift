@@ -40,6 +40,9 @@ struct ModelOptions: ParsableArguments {
     var noPreprocess = false
 
     func validate() throws {
+        if modelFile != nil && model.descriptor.file == nil {
+            throw ValidationError("--model-file does not apply to --model \(model.descriptor.name), which has no weights file of its own")
+        }
         guard model.descriptor.precisions.contains(precision) else {
             throw ValidationError("--precision \(precision.rawValue) is not available for --model \(model.descriptor.name)")
         }

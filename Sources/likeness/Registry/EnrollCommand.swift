@@ -11,8 +11,10 @@ struct EnrollCommand: AsyncParsableCommand {
         Each clip is embedded; the registry stores its voiceprint, SHA-256, duration, sample rate and model id, \
         never the audio. A clip with less than \(Int(EnrolmentPolicy().minimumSpeechSeconds)) s of speech after silence \
         trimming, or with heavy clipping, is rejected with the reason. Enrolment is all or nothing: if any clip is \
-        rejected, nothing is stored (use --skip-rejected to enrol the others). A clip enrolled before (same \
-        SHA-256) is skipped.
+        rejected, nothing is stored (use --skip-rejected to enrol the others). A clip enrolled before with the \
+        same model (same SHA-256) is skipped; enrolling it again with another --model adds that model's \
+        voiceprint, which is how a registry is upgraded to a new model. With --model fusion, each fused model's \
+        voiceprint is stored as well.
 
         Examples:
           likeness enroll --artist "Alice Example" \\
