@@ -217,7 +217,7 @@ def bench_calibration(shipped=False):
             continue
         out = WORK / f"calibration-{model}.json"
         run_child([likeness, "calibrate", "--model", model, *[str(SHARED / "data" / l) for l in CALIBRATION_LISTS],
-                   "--out", str(out), "--quiet"])
+                   "--out", str(out), "--quiet", "--force"])
         files[model] = json.loads(out.read_text())
     command = ("bash benchmarks/run.sh calibration-shipped  (reads the shipped calibration files, made by "
                "scripts/make-defaults.sh with the same command)" if shipped else "bash benchmarks/run.sh calibration")
@@ -280,13 +280,13 @@ def bench_eval():
         tag = f"{folder}_{trials.stem}"
         ref_ge2e, ref_mfcc = refs.get(folder, ("", ""))
         ours_scores = WORK / f"likeness_{tag}.tsv"
-        out, _ = run_child([likeness, "eval", str(trials), "--json", "--quiet", "--scores", str(ours_scores)])
+        out, _ = run_child([likeness, "eval", str(trials), "--model", "ge2e", "--json", "--quiet", "--force", "--scores", str(ours_scores)])
         g = json.loads(out)
         out, _ = run_child([likeness, "eval", str(trials), "--json", "--quiet", "--model", "mfcc"])
         m = json.loads(out)
         int8_scores = WORK / f"likeness_int8_{tag}.tsv"
-        out, _ = run_child([likeness, "eval", str(trials), "--json", "--quiet", "--precision", "int8",
-                            "--scores", str(int8_scores)])
+        out, _ = run_child([likeness, "eval", str(trials), "--model", "ge2e", "--json", "--quiet", "--precision", "int8",
+                            "--force", "--scores", str(int8_scores)])
         q = json.loads(out)
         # Resemblyzer itself, in this run, scored by the same metric code as the port.
         theirs_scores = WORK / f"resemblyzer_{tag}.tsv"

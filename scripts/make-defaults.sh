@@ -16,7 +16,7 @@ MODELS=("$@")
 for model in "${MODELS[@]}"; do
   "$BIN" cohort build "$DATA/librispeech_tc100" --model "$model" --name "LibriSpeech train-clean-100" \
     --origin "LibriSpeech train-clean-100 (Panayotov et al. 2015, CC BY 4.0): one utterance per speaker; voiceprints only, no audio" \
-    --out "$OUT/cohort-$model.json" --quiet
+    --out "$OUT/cohort-$model.json" --quiet --force
   # Every condition we have, weighted equally: read audiobook speech, misc_small (real recordings of 19
   # speakers from several devices, formats and rates, the condition closest to casework), accented English of
   # children and adults (speechocean762), TTS voices, and 8 kHz digits (very short clips, which keeps the
@@ -25,5 +25,5 @@ for model in "${MODELS[@]}"; do
   "$BIN" calibrate --model "$model" \
     "$DATA/librispeech_tc100/trials_tc100_halves.tsv" "$DATA/misc_small/trials.tsv" \
     "$DATA/speechocean762/trials.tsv" "$DATA/synthetic/trials.tsv" "$DATA/fsdd/trials.tsv" \
-    --out "$OUT/calibration-$model.json" --quiet
+    --out "$OUT/calibration-$model.json" --quiet --force
 done

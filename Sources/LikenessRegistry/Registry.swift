@@ -47,13 +47,17 @@ public struct Registry: Sendable {
     }
 
     /// One artist's voiceprint for one model (1:1 compare); nil when the artist has none for it.
+    /// Throws `RegistryError.damaged` naming the artist when the stored vectors fail `VoiceprintCheck`.
     public func voiceprint(artistID: String, modelID: String) async throws -> StoredVoiceprint? {
-        try await store.voiceprint(artistID: artistID, modelID: modelID)
+        try await store.voiceprint(artistID: artistID, modelID: modelID).map { try VoiceprintCheck.validated($0, location: location) }
     }
 
-    /// Every voiceprint of `modelID` (means and clip embeddings) in a contiguous in-memory index.
+    /// Every voiceprint of `modelID` (means and clip embeddings) in a contiguous in-memory index. Throws
+    /// `RegistryError.damaged` naming the first artist whose stored vectors fail `VoiceprintCheck`.
     public func index(modelID: String) async throws -> ArtistIndex {
-        try ArtistIndex(modelID: modelID, voiceprints: try await store.voiceprints(modelID: modelID))
+        try ArtistIndex(modelID: modelID, voiceprints: try await store.voiceprints(modelID: modelID).map {
+            try VoiceprintCheck.validated($0, location: location)
+        })
     }
 
     // MARK: - Audit

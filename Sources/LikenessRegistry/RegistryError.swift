@@ -27,6 +27,9 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The location holds something that is not a likeness registry (another SQLite database, not SQLite
     /// at all, or damaged rows).
     case notARegistry(location: String, reason: String)
+    /// Stored data failed a check (a voiceprint that is not a finite unit vector, ...): the file was damaged or
+    /// edited outside likeness. Nothing is scored from it.
+    case damaged(location: String, artistID: String, reason: String)
     /// The registry does not exist and the caller asked not to create it.
     case registryNotFound(location: String)
     /// An export file could not be imported.
@@ -62,6 +65,8 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable, Sendable {
                 + "run `likeness registry migrate` first"
         case .notARegistry(let location, let reason):
             return "\(location) is not a likeness registry: \(reason)"
+        case .damaged(let location, let artistID, let reason):
+            return "the registry \(location) is damaged: artist \(artistID)'s \(reason). Nothing was scored; restore the registry from a `likeness registry export` copy, or re-enrol the artist"
         case .registryNotFound(let location):
             return "no registry at \(location); enrol an artist first or pass --registry"
         case .invalidImport(let reason):

@@ -27,20 +27,15 @@ public struct EvidenceSelection: Sendable, Equatable {
         let cohortURL = try cohort.map { try ShippedResources.resolve($0, kind: .cohort, modelID: modelID) }
         let loadedCalibration = try calibrationURL.map { try CalibrationModel.load(from: $0) }
         let loadedCohort = try cohortURL.map { try ReferenceCohort.load(from: $0) }
-        if let loadedCalibration, loadedCalibration.modelID != modelID {
-            throw EvidenceFileError.modelMismatch(path: calibration ?? "", fileModel: loadedCalibration.modelID, inUse: modelID)
-        }
-        if let loadedCohort, loadedCohort.modelID != modelID {
-            throw EvidenceFileError.modelMismatch(path: cohort ?? "", fileModel: loadedCohort.modelID, inUse: modelID)
-        }
-        if let norm = loadedCalibration?.normalization {
-            guard let cohortURL else { throw EvidenceFileError.cohortRequired(cohortName: norm.cohortName) }
+        // The model checks and "AS-norm needs a cohort" are the ScoringSystem's; only the file identity is here.
+        let system = try ScoringSystem(modelID: modelID, calibration: loadedCalibration, cohort: loadedCohort,
+                                       calibrationSource: calibration, cohortSource: cohort)
+        if let norm = loadedCalibration?.normalization, let cohortURL {
             let sha = try FileHash.sha256Hex(ofFile: cohortURL.path)
             guard sha == norm.cohortSHA256 else {
                 throw EvidenceFileError.cohortMismatch(path: cohortURL.path, cohortName: norm.cohortName, sha256: norm.cohortSHA256)
             }
         }
-        return try ScoringSystem(modelID: modelID, calibration: loadedCalibration, cohort: loadedCohort,
-                                 calibrationSource: calibration, cohortSource: cohort)
+        return system
     }
 }

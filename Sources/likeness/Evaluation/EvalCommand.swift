@@ -44,6 +44,9 @@ struct EvalCommand: ParsableCommand {
     @Option(help: "Write a self-contained HTML validation report (distributions, Tippett, DET) to this file.")
     var report: String?
 
+    @Flag(help: "Replace an existing output file (an input of the command is never replaced).")
+    var force = false
+
     @Flag(help: "Print JSON with keys eer, min_dcf, cllr, min_cllr, targets, nontargets, ...")
     var json = false
 
@@ -51,6 +54,8 @@ struct EvalCommand: ParsableCommand {
     var quiet = false
 
     func run() throws {
+        if let scores { try OutputFile.check(scores, option: "--scores", force: force, inputs: [trials]) }
+        if let report { try OutputFile.check(report, option: "--report", force: force, inputs: [trials]) }
         let analyzer = try model.makeAnalyzer(defaultMinimumSpeech: 0)
         let scoring = try evidence.selection.load(modelID: analyzer.embedder.modelID)
         let progress = Output.embeddingProgress(quiet: quiet)

@@ -28,6 +28,9 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Output calibration file (JSON).")
     var out: String
 
+    @Flag(help: "Replace an existing output file (an input of the command is never replaced).")
+    var force = false
+
     @Option(name: .customLong("validate"),
             help: "Held-out trial list to validate the fitted calibration on (repeatable); stored in the file for reports.")
     var heldOut: [String] = []
@@ -58,6 +61,7 @@ struct CalibrateCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputFile.check(out, option: "--out", force: force, inputs: trials + heldOut)
         var fit = FitCalibration(analyzer: try model.makeAnalyzer(defaultMinimumSpeech: 0))
         fit.prior = prior
         if asNorm, let cohort {

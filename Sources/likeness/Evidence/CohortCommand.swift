@@ -31,6 +31,9 @@ struct CohortCommand: ParsableCommand {
         @Option(help: "Output cohort file (JSON).")
         var out: String
 
+        @Flag(help: "Replace an existing output file.")
+        var force = false
+
         @Option(help: "Name shown in reports (default: the folder name).")
         var name: String?
 
@@ -45,6 +48,7 @@ struct CohortCommand: ParsableCommand {
         func validate() throws { try model.requireExactArithmetic(for: "cohort build") }
 
         func run() throws {
+            try OutputFile.check(out, option: "--out", force: force)
             let progress = Output.embeddingProgress(quiet: quiet)
             let built = try BuildCohort(analyzer: try model.makeAnalyzer()).run(
                 source: source, name: name, origin: origin, progress: progress, onFailure: { Output.warn($0) })

@@ -30,6 +30,9 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Output HTML file.")
     var out: String
 
+    @Flag(help: "Replace an existing output file (an input of the command is never replaced).")
+    var force = false
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var registry: RegistryOptions
     @OptionGroup var evidence: EvidenceOptions
@@ -37,6 +40,7 @@ struct ReportCommand: AsyncParsableCommand {
     func validate() throws { try model.requireExactArithmetic(for: "report") }
 
     func run() async throws {
+        try OutputFile.check(out, option: "--out", force: force, inputs: [file, registry.url.path])
         let registryStore = try registry.openExisting()
         let analyzer = try model.makeAnalyzer()
         let scoring = try evidence.selection.withDefaults.load(modelID: analyzer.embedder.modelID)

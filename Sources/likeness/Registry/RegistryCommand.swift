@@ -17,8 +17,10 @@ struct RegistryCommand: AsyncParsableCommand {
             discussion: "Example:\n  likeness registry export registry-backup.json")
         @Argument(help: "Output JSON file.") var file: String
         @OptionGroup var registry: RegistryOptions
+        @Flag(help: "Replace an existing file (never the registry itself).") var force = false
 
         func run() async throws {
+            try OutputFile.check(file, option: "export file", force: force, inputs: [registry.url.path])
             let reg = try registry.openExisting()
             try await reg.export(to: URL(fileURLWithPath: file), toolVersion: ToolVersion.string)
             print("exported \(try await reg.artists().count) artist(s) to \(file)")
