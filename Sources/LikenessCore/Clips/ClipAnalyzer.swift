@@ -4,12 +4,22 @@ import LikenessVoiceprint
 
 /// Decode (any format, mono, 16 kHz) -> SHA-256 -> voiceprint, for one clip or many in parallel.
 ///
+/// Memory is bounded whatever the file's length: a recording up to `wholeFileSeconds` is embedded whole (as the
+/// reference implementations do, so results match them); a longer one is decoded block by block and embedded in
+/// consecutive `pieceSeconds` pieces whose voiceprints the model combines (`SpeakerEmbedder.combine`: their mean
+/// weighted by speech), so a 3-hour file never sits in memory (690 MB as float samples).
+///
 /// Errors: the decoder's `AudioError` (which names the file), or `LikenessError.invalidInput` naming the file
 /// when the model cannot embed it (the model's own errors do not know the file).
 public struct ClipAnalyzer: Sendable {
     public let embedder: any SpeakerEmbedder
     /// Apply the model's own volume normalisation and silence trimming (off only for preprocessed input).
     public let preprocess: Bool
+    /// Longest recording embedded whole, seconds. Default 600.
+    public var wholeFileSeconds = 600.0
+    /// Piece length for longer recordings, seconds. Default 300: long enough for a stable voiceprint of each
+    /// piece, short enough that a piece and the model's working memory stay well under 200 MB.
+    public var pieceSeconds = 300.0
 
     public init(embedder: any SpeakerEmbedder, preprocess: Bool = true) {
         self.embedder = embedder
@@ -17,18 +27,45 @@ public struct ClipAnalyzer: Sendable {
     }
 
     public func analyze(path: String) throws -> AnalyzedClip {
-        let audio = try AudioDecoder.decode(path: path, options: AudioDecodeOptions(targetSampleRate: 16000))
+        let stream = try AudioStream(path: path, options: AudioDecodeOptions(targetSampleRate: 16000, blockFrames: 16000))
         let sha = try FileHash.sha256Hex(ofFile: path)
-        let voiceprint: Voiceprint
-        do {
-            voiceprint = try embedder.embed(samples16k: audio.samples, preprocess: preprocess)
-        } catch {
-            throw LikenessError.invalidInput("\(path): \(error)")
+        let whole = Int(wholeFileSeconds * 16000), piece = max(16000, Int(pieceSeconds * 16000))
+        var buffer: [Float] = [], total = 0, clipped = 0
+        var pieces: [Voiceprint] = [], refusedSpeech = 0.0, streaming = false
+        func embed(_ samples: [Float]) throws -> Voiceprint {
+            do { return try embedder.embed(samples16k: samples, preprocess: preprocess) } catch {
+                throw LikenessError.invalidInput("\(path): \(error)")
+            }
         }
-        let clipped = audio.samples.reduce(0) { $0 + (abs($1) >= 0.99 ? 1 : 0) }
-        return AnalyzedClip(path: path, sha256: sha, info: audio.info, durationSeconds: audio.duration,
-                            voiceprint: voiceprint, warnings: audio.warnings.map(\.description),
-                            clippedFraction: audio.samples.isEmpty ? 0 : Double(clipped) / Double(audio.samples.count))
+        /// One piece of a long recording; a piece with too little speech (a silent stretch) is left out.
+        func embedPiece(_ samples: [Float]) throws {
+            do { pieces.append(try embedder.embed(samples16k: samples, preprocess: preprocess)) } catch VoiceprintError.tooLittleSpeech(let seconds) {
+                refusedSpeech += seconds
+            } catch { throw LikenessError.invalidInput("\(path): \(error)") }
+        }
+        while let block = try stream.nextBlock() {
+            total += block.count
+            clipped += block.reduce(0) { $0 + (abs($1) >= 0.99 ? 1 : 0) }
+            buffer += block
+            if !streaming && buffer.count > whole { streaming = true }
+            while streaming && buffer.count >= piece {
+                try embedPiece(Array(buffer[..<piece]))
+                buffer.removeFirst(piece)
+            }
+        }
+        let voiceprint: Voiceprint
+        if streaming {
+            if !buffer.isEmpty { try embedPiece(buffer) }
+            guard !pieces.isEmpty else {
+                throw LikenessError.invalidInput("\(path): \(VoiceprintError.tooLittleSpeech(seconds: refusedSpeech))")
+            }
+            voiceprint = embedder.combine(pieces)
+        } else {
+            voiceprint = try embed(buffer)
+        }
+        return AnalyzedClip(path: path, sha256: sha, info: stream.info, durationSeconds: Double(total) / 16000,
+                            voiceprint: voiceprint, warnings: stream.warnings.map(\.description),
+                            clippedFraction: total == 0 ? 0 : Double(clipped) / Double(total))
     }
 
     /// Analyses many files on all cores (one file per task; BLAS single-threaded inside each task). Never

@@ -14,6 +14,9 @@ public protocol SpeakerEmbedder: Sendable {
     /// The voiceprints of the models a voiceprint of this model is made of (a fusion's components), so an
     /// enrolment stores each model's voiceprint too; empty for a single model.
     func componentVoiceprints(of voiceprint: Voiceprint) -> [Voiceprint]
+    /// One voiceprint from the voiceprints of consecutive pieces of one long recording (embedded piece by piece
+    /// to bound memory). Default: their mean weighted by speech, L2-normalised, speech summed, partials kept.
+    func combine(_ pieces: [Voiceprint]) -> Voiceprint
 }
 
 extension SpeakerEmbedder {
@@ -21,6 +24,26 @@ extension SpeakerEmbedder {
     public var modelID: String { identity.id }
 
     public func componentVoiceprints(of voiceprint: Voiceprint) -> [Voiceprint] { [] }
+
+    public func combine(_ pieces: [Voiceprint]) -> Voiceprint {
+        Voiceprint.speechWeightedMean(pieces, modelID: modelID)
+    }
+}
+
+extension Voiceprint {
+    /// The speech-weighted mean of `pieces`' embeddings, L2-normalised; speech summed; partials concatenated.
+    /// Precondition: at least one piece, all of one dimension.
+    public static func speechWeightedMean(_ pieces: [Voiceprint], modelID: String) -> Voiceprint {
+        precondition(!pieces.isEmpty, "no pieces to combine")
+        var sum = [Double](repeating: 0, count: pieces[0].embedding.count)
+        for piece in pieces {
+            let weight = max(piece.speechSeconds, 1e-3)
+            for i in sum.indices { sum[i] += weight * Double(piece.embedding[i]) }
+        }
+        let norm = sum.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return Voiceprint(modelID: modelID, embedding: sum.map { Float(norm > 0 ? $0 / norm : 0) },
+                          partials: pieces.flatMap(\.partials), speechSeconds: pieces.reduce(0) { $0 + $1.speechSeconds })
+    }
 }
 
 /// A speaker model that can embed a long recording piece by piece: fixed-length tiles are embedded

@@ -61,16 +61,26 @@ public struct FusionEmbedder: SpeakerEmbedder {
     /// Each model embeds the recording with its own preprocessing; the speech measured is the largest any model
     /// measured. Fails when any model fails (a fusion with a missing score would be another system).
     public func embed(samples16k: [Float], preprocess: Bool) throws -> Voiceprint {
+        fuse(try components.map { try $0.embedder.embed(samples16k: samples16k, preprocess: preprocess) })
+    }
+
+    /// Each model combines its own pieces; the results are fused again (a plain mean of fused vectors would
+    /// lose the models' unit norms and so their weights).
+    public func combine(_ pieces: [Voiceprint]) -> Voiceprint {
+        let perPiece = pieces.map(componentVoiceprints(of:))
+        return fuse(components.indices.map { m in components[m].embedder.combine(perPiece.map { $0[m] }) })
+    }
+
+    /// The fused voiceprint of the models' voiceprints (in `components` order).
+    func fuse(_ voiceprints: [Voiceprint]) -> Voiceprint {
         var fused: [Float] = []
         fused.reserveCapacity(dimension)
-        var speech = 0.0
-        for component in components {
-            let voiceprint = try component.embedder.embed(samples16k: samples16k, preprocess: preprocess)
+        for (component, voiceprint) in zip(components, voiceprints) {
             let scale = Float(component.weight.squareRoot())
             fused += voiceprint.embedding.map { $0 * scale }
-            speech = max(speech, voiceprint.speechSeconds)
         }
-        return Voiceprint(modelID: modelID, embedding: fused, partials: [], speechSeconds: speech)
+        return Voiceprint(modelID: modelID, embedding: fused, partials: [],
+                          speechSeconds: voiceprints.map(\.speechSeconds).max() ?? 0)
     }
 
     /// The models' own unit-norm voiceprints inside a fused one.

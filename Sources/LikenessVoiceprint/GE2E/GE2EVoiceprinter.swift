@@ -118,6 +118,15 @@ public struct GE2EVoiceprinter: WindowedSpeakerEmbedder {
     }
 
     /// The per-window embeddings for mel-frame ranges of a `frames × 40` mel power spectrogram.
+    /// A long recording's pieces: the utterance embedding of all their partials, as for one whole recording
+    /// (only each piece's volume normalisation and trimming differ).
+    public func combine(_ pieces: [Voiceprint]) -> Voiceprint {
+        let partials = pieces.flatMap(\.partials)
+        guard !partials.isEmpty else { return Voiceprint.speechWeightedMean(pieces, modelID: modelID) }
+        return Voiceprint(modelID: modelID, embedding: Self.utteranceEmbedding(partials), partials: partials,
+                          speechSeconds: pieces.reduce(0) { $0 + $1.speechSeconds })
+    }
+
     public func embedPartials(mel: FeatureMatrix, slices: [Range<Int>]) -> [[Float]] {
         precondition(mel.dims == GE2EEncoder.melChannels, "embedPartials: mel has \(mel.dims) bands")
         precondition(slices.allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= mel.frames && $0.count == options.partialFrames },
