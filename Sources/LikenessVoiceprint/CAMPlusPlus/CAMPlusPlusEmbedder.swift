@@ -80,8 +80,8 @@ public struct CAMPlusPlusEmbedder: SpeakerEmbedder {
     /// it fits in `options.maximumChunkSeconds`, else the fewest chunks that do, all of the same length (± 1
     /// sample), so no chunk is a short remainder.
     public func chunkRanges(sampleCount: Int) -> [Range<Int>] {
-        let maximum = Int(options.maximumChunkSeconds * Double(Self.sampleRate))
-        let count = max(1, (sampleCount + maximum - 1) / maximum)
+        let maximum = options.maximumChunkSeconds * Double(Self.sampleRate)
+        let count = max(1, Int((Double(sampleCount) / maximum).rounded(.up)))
         return (0..<count).map { i in (i * sampleCount / count)..<((i + 1) * sampleCount / count) }
     }
 
