@@ -33,8 +33,10 @@ enum CAMPlusPlusScratch {
 ///
 /// Activations are channels × frames. The head and TDNN are local in time and run in overlapping chunks; the
 /// dense blocks run layer by layer over the whole utterance (their context gates need utterance means), each
-/// layer in chunks, writing into one `1024 × T/2` buffer that holds a block's concatenated channels. Memory is
-/// that buffer (4 KB per 20 ms of audio: about 123 MB for 10 minutes) plus chunk-sized scratch.
+/// layer in chunks, writing its 32 channels in place into one `1024 × T/2` buffer that holds a block's
+/// concatenated channels. Memory is that buffer (4 KB per 20 ms of audio: about 123 MB for 10 minutes) plus
+/// chunk-sized scratch; the head's scratch (the largest, its 3×3 im2col) is released before the blocks start.
+/// The buffer is what grows with the input: `CAMPlusPlusEmbedder` cuts long inputs into chunks to bound it.
 public struct CAMPlusPlusNetwork: Sendable {
     /// Where `forward` reports intermediate results (for tests and diagnostics).
     public enum Stage: Sendable, Equatable {
@@ -115,17 +117,34 @@ public struct CAMPlusPlusNetwork: Sendable {
     /// temporary argument does not stay in memory next to the block buffer.
     public func forward(_ features: consuming FeatureMatrix, observe: ((Stage, MatrixView) -> Void)? = nil)
         -> (statistics: [Float], embedding: [Float]) {
+        var pooling = makePooling()
+        accumulate(consume features, into: &pooling, observe: observe)
+        let statistics = pooling.result()
+        return (statistics, embedding(statistics: statistics))
+    }
+
+    /// An empty accumulator for `accumulate`: mean and standard deviation of the 512 output channels.
+    public func makePooling() -> StatisticsPooling {
+        StatisticsPooling(channels: transits[transits.count - 1].outChannels)
+    }
+
+    /// Runs the trunk on `features` (as `forward`) and adds its output frames to `pooling`, so the frames of
+    /// several inputs can be pooled into one statistics vector (`CAMPlusPlusEmbedder`'s chunks).
+    public func accumulate(_ features: consuming FeatureMatrix, into pooling: inout StatisticsPooling,
+                           observe: ((Stage, MatrixView) -> Void)? = nil) {
         precondition(features.dims == CAMPlusPlusWeights.featureDimension, "CAMPlusPlusNetwork: features have \(features.dims) bins")
         precondition(features.frames > 0, "CAMPlusPlusNetwork: no frames")
+        precondition(pooling.channels == transits[transits.count - 1].outChannels, "CAMPlusPlusNetwork: pooling has \(pooling.channels) channels")
         let frames = outputFrames(featureFrames: features.frames)
         let storage = UnsafeMutablePointer<Float>.allocate(capacity: bufferRows * frames)
         defer { storage.deallocate() }
         let buffer = MutableMatrixView(base: storage, rows: bufferRows, columns: frames, rowStride: frames)
-        let workspace = Workspace()
 
-        runHeadAndTDNN(features, into: buffer.rows(0..<tdnn.outChannels), workspace: workspace)
+        runHeadAndTDNN(features, into: buffer.rows(0..<tdnn.outChannels))
         _ = consume features
+        Self.returnFreedMemory()
         observe?(.tdnn, buffer.view.rows(0..<tdnn.outChannels))
+        let workspace = Workspace()
         for (b, layers) in blocks.enumerated() {
             for layer in layers {
                 layer.run(on: buffer.rows(0..<(layer.inChannels + layer.outChannels)), chunkFrames: options.chunkFrames,
@@ -136,19 +155,23 @@ public struct CAMPlusPlusNetwork: Sendable {
             transit.run(on: buffer.rows(0..<transit.inChannels), chunkFrames: options.chunkFrames, workspace: workspace)
             observe?(.transit(b + 1), buffer.view.rows(0..<transit.outChannels))
         }
-        var pooling = StatisticsPooling(channels: transits[transits.count - 1].outChannels)
         pooling.accumulate(buffer.view.rows(0..<pooling.channels))
-        let statistics = pooling.result()
+    }
+
+    /// The embedding (192, before L2 normalisation) for pooled `statistics` (1024): `xvector.dense` + ReLU.
+    public func embedding(statistics: [Float]) -> [Float] {
         var embedding = dense(statistics)
         ReLU.apply(&embedding)
-        return (statistics, embedding)
+        return embedding
     }
 
     /// Head + TDNN + ReLU into `output` (128 × T/2), `headChunkFrames` output frames at a time. Each chunk runs
     /// the head on the fbank frames its TDNN window reads plus the head's halo, so every TDNN input frame is
-    /// exact (the halo frames themselves, computed against the chunk edge, are discarded).
-    private func runHeadAndTDNN(_ features: FeatureMatrix, into output: MutableMatrixView, workspace: Workspace) {
+    /// exact (the halo frames themselves, computed against the chunk edge, are discarded). The scratch is this
+    /// call's own and is freed on return, before the blocks need their memory.
+    private func runHeadAndTDNN(_ features: FeatureMatrix, into output: MutableMatrixView) {
         let total = features.frames, halo = CAMPlusPlusHead.timeHalo
+        let workspace = Workspace()
         for start in stride(from: 0, to: output.columns, by: options.headChunkFrames) {
             let chunk = start..<min(output.columns, start + options.headChunkFrames)
             let needed = tdnn.inputFrames(for: chunk, signalLength: total)
@@ -160,6 +183,19 @@ public struct CAMPlusPlusNetwork: Sendable {
             tdnn.apply(headOutput.view, inputStart: window.lowerBound, signalLength: total, outputFrames: chunk, into: y,
                        relu: true, workspace: workspace)
         }
+    }
+
+    /// Hands the heap memory freed so far (the features, the head's scratch) back to the OS before the blocks
+    /// fill the buffer. glibc keeps freed blocks below its mmap threshold in the heap, and the threshold rises
+    /// (up to 32 MB) each time a larger block is freed, as the model load does: without this the features and
+    /// the head's scratch stayed resident next to the block buffer (measured: 40 MB more peak RSS for 10 minutes).
+    /// (`malloc_trim` is looked up at run time: Swift's Glibc module does not declare it, and other C
+    /// libraries lack it.)
+    private static func returnFreedMemory() {
+        #if canImport(Glibc)
+        guard let symbol = dlsym(nil, "malloc_trim") else { return }
+        _ = unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)(0)
+        #endif
     }
 
     /// Frames `frames` of the T × 80 features as the head's one-channel `80 × n` plane (bin-major).
