@@ -61,7 +61,7 @@ struct ScanConfirmCLITests {
         #expect((settings["analysis"] as? String)?.contains("confirms a ge2e") == true)
         let segments = try #require(voiceA["segments"] as? [[String: Any]])
         #expect(!segments.isEmpty, "voice A's turns are confirmed by CAM++")
-        // Segments lie in voice A's turns (pieces are up to 6 s, so allow one piece of slack), none in the silence.
+        // Segments overlap voice A's turns (a 3 s piece may spill over a turn's edge), none in the silence.
         for s in segments {
             let start = s["start"] as? Double ?? -1, end = s["end"] as? Double ?? -1
             #expect(start >= 7, "a segment in the leading silence: \(start)-\(end)")
@@ -73,7 +73,7 @@ struct ScanConfirmCLITests {
         let speech = f.voiceA.reduce(0.0) { $0 + $1.1 - $1.0 }
         #expect(covered >= 0.5 * speech, "segments cover \(covered) of \(speech) s of voice A")
         // The segment scores are CAM++ cosines (GE2E's default 0.78 does not apply).
-        #expect(segments.allSatisfy { ($0["max_score"] as? Double ?? 0) >= 0.45 })
+        #expect(segments.allSatisfy { ($0["max_score"] as? Double ?? 0) >= 0.5 })
     }
 
     @Test("a registry without GE2E voiceprints of an artist: a clear error naming the artist and the fix")

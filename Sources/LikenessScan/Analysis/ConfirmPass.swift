@@ -31,7 +31,7 @@ final class ConfirmPass {
     private var sum: [Float]
     private var embedded = 0
     private var inFlight: [(job: EncoderPool.Job?, piece: CandidatePiece, embedding: [Float]?)] = []
-    /// Pieces are short (6 s by default), so a few in flight cost little memory and keep helpers busy.
+    /// Pieces are short (3 s by default), so a few in flight cost little memory and keep helpers busy.
     private static let maxInFlight = 4
 
     init(confirmer: Confirmer, options: ScanOptions, pool: EncoderPool?) {

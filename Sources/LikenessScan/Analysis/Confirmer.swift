@@ -53,9 +53,12 @@ public struct Confirmer: Sendable {
 
     /// Cosine over which a confirming piece is marked when no threshold is given, per model id. Cosines of
     /// different models are on different scales (GE2E's windows use `ScanOptions.defaultWindowMinScore`).
-    /// CAM++: measured on speechocean762 (BENCHMARKS.md, "Two-stage scan").
+    /// CAM++: 0.5, measured with `benchmarks/segment_threshold.py` (3 s pieces, GE2E screen at 0.75): 67.5 s of
+    /// the 81 s of enrolled speech covered with 16.3 s of false segment time, where GE2E alone at its 0.78
+    /// covers 67.8 s with 27.9 s; 0.45 gave 68.8 s and 25.7 s, 0.55 66.7 s and 11.4 s (BENCHMARKS.md,
+    /// "Two-stage scan"). On speechocean762's whole-clip trials 0.5 lets 8 % of the non-target trials through.
     public static let defaultPieceMinScore: [String: Double] = [
-        CAMPlusPlusSource.modelID: 0.45,
+        CAMPlusPlusSource.modelID: 0.5,
     ]
 
     /// The two-stage analysis in words, recorded with the scan's settings (`ScanSettings.analysis`), so that

@@ -115,7 +115,7 @@ struct ScanCommand: AsyncParsableCommand {
     var screenMinScore = ScanOptions.defaultScreenMinScore
 
     @Option(help: "Two-stage scans: the longest piece of candidate audio the model embeds at once, seconds.")
-    var confirmPiece = 6.0
+    var confirmPiece = 3.0
 
     @Option(help: "Files scanned in parallel (default: one per core).")
     var jobs: Int?
