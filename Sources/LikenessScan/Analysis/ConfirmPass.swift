@@ -104,26 +104,11 @@ final class ConfirmPass {
         let rate = Double(FileScanner.sampleRate)
         let start = Double(piece.range.lowerBound) / rate, end = Double(piece.range.upperBound) / rate
         merger.advance(to: start)
+        // Only the artists the screen flagged here: both models must agree before a segment is reported.
         let rows = piece.artists.compactMap(confirmer.row(of:))
         guard !rows.isEmpty else { return }
-        let scorer = confirmer.scorer
-        let all = scorer.scores(embedding)
-        let scores = rows.map { all[$0] }
-        switch confirmer.rule {
-        case .minScore(let threshold):
-            let passing = rows.indices.filter { Double(scores[$0]) >= threshold }
-            guard !passing.isEmpty else { return }
-            let llrs = scorer.llrs(scores: passing.map { scores[$0] }, embedding: embedding, rows: passing.map { rows[$0] })
-            for (k, i) in passing.enumerated() {
-                merger.add(WindowMark(artist: scorer.artistIDs[rows[i]], start: start, end: end,
-                                      score: Double(scores[i]), log10LR: llrs.map { $0[k] / M_LN10 }))
-            }
-        case .minLog10LR(let threshold):
-            guard let llrs = scorer.llrs(scores: scores, embedding: embedding, rows: rows) else { return }
-            for i in rows.indices where llrs[i] / M_LN10 >= threshold {
-                merger.add(WindowMark(artist: scorer.artistIDs[rows[i]], start: start, end: end,
-                                      score: Double(scores[i]), log10LR: llrs[i] / M_LN10))
-            }
+        for mark in confirmer.scorer.marks(embedding, rule: confirmer.rule, rows: rows, start: start, end: end) {
+            merger.add(mark)
         }
     }
 }

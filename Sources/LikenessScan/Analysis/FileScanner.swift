@@ -463,25 +463,8 @@ final class WindowEngine {
         guard !partials.isEmpty, speech >= scanner.options.windowMinimumSpeechSeconds else { return }
         speechWindows += 1
         let start = window[0].start, end = window[window.count - 1].end
-        let scorer = scanner.scorer
         let embedding = scanner.voiceprinter.pool(partials)
-        let scores = scorer.scores(embedding)
         merger.advance(to: start)
-        switch rule {
-        case .minScore(let threshold):
-            let rows = scores.indices.filter { Double(scores[$0]) >= threshold }
-            guard !rows.isEmpty else { break }
-            let llrs = scorer.llrs(scores: rows.map { scores[$0] }, embedding: embedding, rows: rows)
-            for (k, row) in rows.enumerated() {
-                merger.add(WindowMark(artist: scorer.artistIDs[row], start: start, end: end,
-                                      score: Double(scores[row]), log10LR: llrs.map { $0[k] / M_LN10 }))
-            }
-        case .minLog10LR(let threshold):
-            guard let llrs = scorer.llrs(scores: scores, embedding: embedding) else { break }
-            for row in scores.indices where llrs[row] / M_LN10 >= threshold {
-                merger.add(WindowMark(artist: scorer.artistIDs[row], start: start, end: end,
-                                      score: Double(scores[row]), log10LR: llrs[row] / M_LN10))
-            }
-        }
+        for mark in scanner.scorer.marks(embedding, rule: rule, start: start, end: end) { merger.add(mark) }
     }
 }
