@@ -376,6 +376,51 @@ def artist_registry(count=1000):
     return db
 
 
+def campplus_registry(count=1000, real=0):
+    """`count` artists with GE2E and CAM++ voiceprints, for `scan --model campplus` (GE2E screens, CAM++ confirms).
+    `count - real` artists have 3 random clips per model (GE2E: as `artist_registry`; CAM++: random signed unit
+    vectors, 192-d); `real` artists are LibriSpeech speakers whose utterances are in the recordings, enrolled
+    with both models from the first half of their utterance (derived_halves), so the screen has real voices to
+    find and the confirming model real work to do."""
+    import hashlib
+    import math
+    import random
+    folder = WORK / "scan"
+    db = folder / f"artists{count}-campplus-real{real}.sqlite"
+    if db.exists():
+        return db
+    rng = random.Random(7)
+    halves = SHARED / "data" / "librispeech_tc100" / "derived_halves"
+    speakers = random.Random(11).sample(sorted({f.name.split("_")[0] for f in halves.glob("*_A.flac")}), real) if real else []
+    artists = []
+    for i in range(count - len(speakers)):
+        clips = []
+        for model, dim, positive in (("ge2e-resemblyzer-0.1.4", 256, True), ("campplus-3dspeaker-cn-en-common", 192, False)):
+            for c in range(3):
+                v = [rng.gauss(0, 1) for _ in range(dim)]
+                v = [max(0.0, x) for x in v] if positive else v
+                n = math.sqrt(sum(x * x for x in v))
+                clips.append({"sha256": hashlib.sha256(f"{i}-{c}".encode()).hexdigest(), "file_name": f"clip{c}.wav",
+                              "duration_seconds": 10.0, "sample_rate": 16000, "speech_seconds": 9.0,
+                              "model_id": model, "enrolled_at": "2026-11-25T00:00:00Z",
+                              "embedding": [x / n for x in v]})
+        artists.append({"id": f"artist-{i:04d}", "name": f"Artist {i}", "consent": None,
+                        "created_at": "2026-11-25T00:00:00Z", "updated_at": "2026-11-25T00:00:00Z", "clips": clips})
+    export = folder / f"artists{count}-campplus-real{real}.json"
+    export.write_text(json.dumps({"format": "likeness-registry", "version": 1, "exported_at": "2026-11-25T00:00:00Z",
+                                  "tool_version": "benchmark", "artists": artists}))
+    run_child([bin_path("likeness"), "registry", "import", str(export), "--registry", str(db)])
+    for s in speakers:
+        try:
+            for model in ("ge2e", "campplus"):
+                run_child([bin_path("likeness"), "enroll", "--artist", s, "--id", "speaker-" + s, "--model", model,
+                           "--consent", "benchmark", str(halves / f"{s}_A.flac"), "--registry", str(db)])
+        except RuntimeError as error:  # a half with under 3 s of speech: that speaker is left out
+            # GE2E is enrolled first, so an artist never has CAM++ voiceprints without GE2E ones.
+            print(f"not enrolled: {s}: {error}", file=sys.stderr)
+    return db
+
+
 def bench_scan():
     import time
     files, three = long_recordings(10)
@@ -384,11 +429,13 @@ def bench_scan():
     out_dir = WORK / "scan" / "out"
     out_dir.mkdir(exist_ok=True)
 
-    def scan(paths, name, env=None, jobs=None):
+    def scan(paths, name, env=None, jobs=None, registry=db, model=None, extra=()):
         out = out_dir / f"{name}.jsonl"
         out.unlink(missing_ok=True)
-        cmd = [likeness, "scan", *map(str, paths), "--registry", str(db), "--calibration", "default",
-               "--cohort", "default", "--out", str(out), "--json", "--no-progress"]
+        # No calibration or cohort ships for CAM++: its rows are raw cosines.
+        evidence = ["--model", model] if model else ["--calibration", "default", "--cohort", "default"]
+        cmd = [likeness, "scan", *map(str, paths), "--registry", str(registry), *evidence,
+               "--out", str(out), "--json", "--no-progress", *extra]
         if jobs:
             cmd += ["--jobs", str(jobs)]
         t0 = time.perf_counter()
@@ -403,6 +450,15 @@ def bench_scan():
     theirs = json.loads(out)["cpu_seconds"]
     # The target: 10 hours against 1,000 artists on both cores.
     wall10, cpu10, rss10, sum10 = scan(files, "ten-hours")
+    # The same 10 hours with CAM++ confirming a GE2E screen: against 1,000 random artists (the screen flags
+    # almost nothing: its cost alone), and with 10 of the 1,000 speakers of the recordings (real candidates).
+    campplus = {}
+    for real in (0, 10):
+        reg = campplus_registry(1000, real)
+        campplus[real] = scan(files, f"ten-hours-campplus-real{real}", registry=reg, model="campplus")
+    # The worst case: every window a candidate, so CAM++ embeds the whole hour (what it costs per hour confirmed).
+    wall_all, cpu_all, rss_all, sum_all = scan([files[0]], "one-hour-campplus-everything", registry=reg, model="campplus",
+                                               extra=["--screen-min-score=-0.99"])
     wall3, cpu3, rss3, _ = scan([three], "three-hours")
     clips = SHARED / "data" / "librispeech_tc100" / "train-clean-100"
     count = len(list(clips.rglob("*.flac")))
@@ -413,11 +469,22 @@ def bench_scan():
     text += ("Input: 10 one-hour 16 kHz WAV recordings of LibriSpeech speech (rotations of the 251 development\n"
              "utterances) and one 3-hour recording (three of them joined); a registry of 1,000 artists with 3 clips\n"
              "each (random non-negative unit vectors: scoring cost does not depend on who they are); default\n"
-             "calibration and cohort, so every window and hit gets an LLR and percentile. Wall time, and CPU and\n"
-             "peak RSS of the whole process by wait4.\n\n"
+             "calibration and cohort, so every window and hit gets an LLR and percentile (GE2E rows; no calibration\n"
+             "or cohort ships for CAM++, so its rows are cosines). `--model campplus` rows: the registry holds GE2E\n"
+             "and CAM++ voiceprints of every artist (random vectors, or LibriSpeech speakers of the recordings enrolled\n"
+             "from half of their utterance with both models); 'confirmed' is the candidate audio CAM++ embedded.\n"
+             "Wall time, and CPU and peak RSS of the whole process by wait4.\n\n"
              "| run | audio | wall seconds | x-real-time (wall) | CPU seconds | peak RSS |\n|---|---|---|---|---|---|\n")
     text += (f"| 10 h, 1,000 artists, 2 jobs (target: under 90 s) | {sum10.get('audio_seconds', 0) / 3600:.1f} h | "
              f"{wall10:.1f} | {36000 / wall10:,.0f}x | {cpu10:.1f} | {rss10:.0f} MiB |\n")
+    for real, (w, c, r, sm) in campplus.items():
+        who = "1,000 random artists" if real == 0 else f"1,000 artists, {real} of them speakers in the recordings"
+        text += (f"| 10 h, `--model campplus` (GE2E screen >= 0.75, CAM++ confirms), {who}: "
+                 f"{sm.get('confirmed_audio_seconds', 0) / 60:.1f} min confirmed, {sm.get('hits', 0)} hits | "
+                 f"{sm.get('audio_seconds', 0) / 3600:.1f} h | {w:.1f} | {36000 / w:,.0f}x | {c:.1f} | {r:.0f} MiB |\n")
+    text += (f"| 1 h, `--model campplus --screen-min-score -0.99` (every window a candidate: CAM++ embeds all of it), "
+             f"{sum_all.get('confirmed_audio_seconds', 0) / 60:.1f} min confirmed | 1.0 h | {wall_all:.1f} | "
+             f"{3600 / wall_all:,.0f}x | {cpu_all:.1f} | {rss_all:.0f} MiB |\n")
     text += (f"| one 3-hour recording, 2 jobs (target: under 150 MB) | 3.0 h | {wall3:.1f} | {10800 / wall3:,.0f}x | "
              f"{cpu3:.1f} | {rss3:.0f} MiB |\n")
     text += (f"| {count} short clips (LibriSpeech utterances), 2 jobs | {short_audio / 3600:.2f} h | {walls:.1f} | "

@@ -3,13 +3,33 @@ import LikenessAudio
 import LikenessRegistry
 import LikenessScan
 import LikenessScoring
+import LikenessVoiceprint
 
 /// The `scan` audit event and the scan's method statement.
 public enum ScanAudit {
+    /// The screen of a two-stage scan, as the audit event records it (the event's `model_id` is the scoring model).
+    public struct ScreenStatement: Sendable {
+        public let model: ModelIdentity
+        public let minScore: Double
+        public let pieceSeconds: Double
+
+        public init(model: ModelIdentity, options: ScanOptions) {
+            self.model = model
+            minScore = options.screenMinScore
+            pieceSeconds = options.confirmPieceSeconds
+        }
+
+        var json: JSONValue {
+            .object(["model_id": .string(model.id), "model_sha256": model.sha256.map { .string($0) } ?? .null,
+                     "min_score": .number(minScore), "piece_seconds": .number(pieceSeconds)])
+        }
+    }
+
     /// One `scan` event per run: the settings, the output (absolute path, and its SHA-256 and size after this
     /// run, so the file can be tied to the event) and the counts. The scanned files are only counted: their names
     /// often name the artist, and the log cannot be erased.
-    public static func event(request r: ScanRequest, modelID: String, items: Int, artistsSearched: Int,
+    /// `screen`: the screening model of a two-stage scan (recorded as parameter `screen`); nil: one model.
+    public static func event(request r: ScanRequest, modelID: String, screen: ScreenStatement? = nil, items: Int, artistsSearched: Int,
                              summary: ScanSummary?, hitsByArtist: [String: Int], error: String?) -> AuditEvent {
         func number(_ x: Double?) -> JSONValue { x.map { .number($0) } ?? .null }
         var output: [String: JSONValue] = [
@@ -21,7 +41,7 @@ public enum ScanAudit {
             let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? NSNumber)?.doubleValue
             output["bytes"] = number(size)
         }
-        let parameters: [String: JSONValue] = [
+        var parameters: [String: JSONValue] = [
             "inputs": .number(Double(r.paths.count)),
             "manifests": .number(Double(r.manifests.count)),
             "threshold_log10_lr": number(r.threshold),
@@ -36,6 +56,7 @@ public enum ScanAudit {
             "report": r.report.map { .string(URL(fileURLWithPath: $0).standardizedFileURL.path) } ?? .null,
             "output": .object(output),
         ]
+        if let screen { parameters["screen"] = screen.json }
         var result: [String: JSONValue] = [
             "files_found": .number(Double(items)),
             "artists_searched": .number(Double(artistsSearched)),
@@ -51,6 +72,7 @@ public enum ScanAudit {
             result["files_with_hits"] = .number(Double(summary.filesWithHits))
             result["audio_seconds"] = .number(summary.audioSeconds)
             result["wall_seconds"] = .number(summary.wallSeconds)
+            if screen != nil { result["confirmed_audio_seconds"] = .number(summary.confirmedAudioSeconds) }
         }
         if let error { result["error"] = .string(error) }
         return AuditEvent(kind: .scan, artistID: r.artists.count == 1 ? r.artists[0] : nil, modelID: modelID,
@@ -58,8 +80,10 @@ public enum ScanAudit {
     }
 
     /// The scan's method in words, for the provenance and the HTML summary.
+    /// `confirmer`/`screen`: a two-stage scan's confirming and screening models (`Confirmer`).
     public static func methodParameters(options: ScanOptions, scoring: ScoringSystem, artistsSearched: Int,
-                                        tileSeconds: Double) -> [String: String] {
+                                        tileSeconds: Double, confirmer: Confirmer? = nil,
+                                        screen: (any WindowedSpeakerEmbedder)? = nil) -> [String: String] {
         var p: [String: String] = [
             "score": "cosine of the file's voiceprint with each artist's mean voiceprint",
             "artists searched": "\(artistsSearched)",
@@ -71,9 +95,18 @@ public enum ScanAudit {
         case .minScore(let s): p["hits"] = "every artist with cosine >= \(s), plus artists with segments"
         case .minLog10LR(let l): p["hits"] = "every artist with log10 LR >= \(l), plus artists with segments"
         }
-        switch options.effectiveWindowRule {
-        case .minScore(let s): p["segments"] = "windows with cosine >= \(s), merged when they overlap, touch or are at most \(options.segmentGapSeconds) s apart"
-        case .minLog10LR(let l): p["segments"] = "windows with log10 LR >= \(l), merged when they overlap, touch or are at most \(options.segmentGapSeconds) s apart"
+        if let confirmer, let screen {
+            let s = screen.identity
+            p["screen"] = "\(s.id) (\(s.file ?? "no file"), sha256 \(s.sha256 ?? "none")): windows of files over "
+                + "\(options.segmentOverSeconds) s with \(s.id) cosine >= \(options.screenMinScore) are candidates; "
+                + "their audio is embedded by \(confirmer.embedder.modelID) in pieces of at most \(options.confirmPieceSeconds) s"
+            p["long-file voiceprint"] = "normalised mean of the \(confirmer.embedder.modelID) embeddings of the candidate pieces "
+                + "(no candidate: no hit)"
+        }
+        let unit = confirmer == nil ? "windows" : "\(confirmer!.embedder.modelID) pieces"
+        switch confirmer?.rule ?? options.effectiveWindowRule {
+        case .minScore(let s): p["segments"] = "\(unit) with cosine >= \(s), merged when they overlap, touch or are at most \(options.segmentGapSeconds) s apart"
+        case .minLog10LR(let l): p["segments"] = "\(unit) with log10 LR >= \(l), merged when they overlap, touch or are at most \(options.segmentGapSeconds) s apart"
         }
         p.merge(scoring.provenanceParameters) { $1 }
         return p

@@ -8,15 +8,25 @@ import LikenessVoiceprint
 
 /// A batch scan: every file under the request's paths against the enrolled artists, rows written (and resumed)
 /// by `ScanRunner`, one `scan` audit event per run, and an optional HTML summary.
+///
+/// Any speaker model can scan. A `WindowedSpeakerEmbedder` analyses long recordings itself (tiles shared by
+/// sliding windows). Any other model confirms what a windowed `screen` finds (`Confirmer`): the registry must
+/// then hold the screen model's voiceprints of every artist searched too, and every score, LR and percentile
+/// is `embedder`'s, with `scoring` (which is `embedder`'s).
 public struct Scan: Sendable {
     public let registry: Registry
-    public let embedder: any WindowedSpeakerEmbedder
+    /// The scoring model.
+    public let embedder: any SpeakerEmbedder
+    /// The windowed model that screens long recordings when `embedder` is not windowed (ignored otherwise).
+    public let screen: (any WindowedSpeakerEmbedder)?
     public let scoring: ScoringSystem
     public let request: ScanRequest
 
-    public init(registry: Registry, embedder: any WindowedSpeakerEmbedder, scoring: ScoringSystem, request: ScanRequest) {
+    public init(registry: Registry, embedder: any SpeakerEmbedder, screen: (any WindowedSpeakerEmbedder)? = nil,
+                scoring: ScoringSystem, request: ScanRequest) {
         self.registry = registry
         self.embedder = embedder
+        self.screen = screen
         self.scoring = scoring
         self.request = request
     }
@@ -31,6 +41,8 @@ public struct Scan: Sendable {
         public let hits: Int
         public let filesWithHits: Int
         public let audioSeconds: Double
+        /// Two-stage scans: candidate audio of long recordings embedded by the confirming model; nil for one model.
+        public let confirmedAudioSeconds: Double?
         public let wallSeconds: Double
         public let realTimeFactor: Double
         public let artistsSearched: Int
@@ -52,6 +64,9 @@ public struct Scan: Sendable {
         }
         let scorer = try ArtistScorer(index: index, artists: request.artists.isEmpty ? nil : request.artists,
                                       calibration: scoring.calibration, cohort: scoring.cohort)
+        let stages = try await self.stages(scorer: scorer, registryName: registryName)
+        let settings = ScanRunner.settings(options: options, voiceprinter: stages.windowed, scorer: stages.windowedScorer,
+                                           confirmer: stages.confirmer)
         let items = try ScanWalker.items(arguments: request.paths.map { ScanPath($0) },
                                          manifests: request.manifests.map { ScanPath($0) })
         let format = request.outputFormat
@@ -61,8 +76,7 @@ public struct Scan: Sendable {
             (output, resumed) = try ScanOutput.open(path: out, format: format, resume: request.resume)
             // Checked here, before anything is printed, so a refusal is the only line; the runner checks again.
             do {
-                try resumed.checkSettings(ScanSettings(options: options, scorer: scorer, precision: embedder.identity.precision ?? .float32,
-                                                       analysis: embedder.tileAnalysis), modelID: modelID, path: out)
+                try resumed.checkSettings(settings, modelID: modelID, path: out)
             } catch ScanOutputError.settingsChanged(_, let differences) where request.force {
                 onWarning("--force: appending to \(out), which was scanned with other settings: \(differences.joined(separator: "; "))")
             } catch ScanOutputError.settingsUnknown where request.force {
@@ -76,28 +90,31 @@ public struct Scan: Sendable {
         }
         defer { output.close() }
 
+        let screenStatement = stages.confirmer.map { _ in ScanAudit.ScreenStatement(model: stages.windowed.identity, options: options) }
         let collected = ScanRecordCollector(keep: request.report != nil)
         let summary: ScanSummary
         do {
             summary = try ScanRunner.run(
-                items: items, voiceprinter: embedder, scorer: scorer, options: options, output: output, resume: resumed,
+                items: items, voiceprinter: stages.windowed, scorer: stages.windowedScorer, confirmer: stages.confirmer,
+                options: options, output: output, resume: resumed,
                 allowChangedSettings: request.force, onRecords: { collected.add($0) }, onProgress: onProgress)
         } catch {
             // Refused before scanning (settings, options): nothing to record. Failed mid-scan (the output
             // could not be written): the rows written so far are on record.
             if collected.filesWritten > 0 {
                 try? await registry.recordAudit(ScanAudit.event(
-                    request: request, modelID: modelID, items: items.count, artistsSearched: scorer.count,
+                    request: request, modelID: modelID, screen: screenStatement, items: items.count, artistsSearched: scorer.count,
                     summary: nil, hitsByArtist: collected.hitsByArtist, error: "\(error)"))
             }
             throw error
         }
         try await registry.recordAudit(ScanAudit.event(
-            request: request, modelID: modelID, items: items.count, artistsSearched: scorer.count,
+            request: request, modelID: modelID, screen: screenStatement, items: items.count, artistsSearched: scorer.count,
             summary: summary, hitsByArtist: collected.hitsByArtist, error: nil))
 
         let parameters = ScanAudit.methodParameters(options: options, scoring: scoring, artistsSearched: scorer.count,
-                                                    tileSeconds: Double(embedder.tileSamples) / 16000)
+                                                    tileSeconds: Double(stages.windowed.tileSamples) / 16000,
+                                                    confirmer: stages.confirmer, screen: stages.confirmer.map { _ in stages.windowed })
         if let report = request.report {
             try ScanSummaryReport.write(to: report, records: resumed.records + collected.records, parameters: parameters)
         }
@@ -105,9 +122,45 @@ public struct Scan: Sendable {
         return Result(
             files: summary.files, ok: summary.ok, errors: summary.errors, skipped: summary.skipped,
             ignored: summary.ignored, hits: summary.hits, filesWithHits: summary.filesWithHits,
-            audioSeconds: summary.audioSeconds, wallSeconds: summary.wallSeconds,
+            audioSeconds: summary.audioSeconds,
+            confirmedAudioSeconds: stages.confirmer == nil ? nil : summary.confirmedAudioSeconds, wallSeconds: summary.wallSeconds,
             realTimeFactor: summary.realTimeFactor, artistsSearched: scorer.count, out: request.out,
             format: format.rawValue, report: request.report, provenance: provenance)
+    }
+}
+
+extension Scan {
+    /// The windowed model and its scorer, and the confirmer of a two-stage scan.
+    struct Stages {
+        let windowed: any WindowedSpeakerEmbedder
+        let windowedScorer: ArtistScorer
+        let confirmer: Confirmer?
+    }
+
+    /// One stage when the model is windowed; else the screen with its voiceprints of the same artists (raw
+    /// cosines: it only decides what the confirming model looks at) and the confirmer. A screen voiceprint
+    /// missing for any artist searched is an error naming them: the screen would never flag them.
+    func stages(scorer: ArtistScorer, registryName: String) async throws -> Stages {
+        if let windowed = embedder as? any WindowedSpeakerEmbedder {
+            return Stages(windowed: windowed, windowedScorer: scorer, confirmer: nil)
+        }
+        guard let screen else {
+            throw LikenessError.invalidInput("scan with model \(embedder.modelID) needs a windowed model to screen long recordings")
+        }
+        let screenIndex = try await registry.index(modelID: screen.modelID)
+        let screened = Set(screenIndex.artistIDs)
+        let missing = scorer.artistIDs.filter { !screened.contains($0) }
+        if !missing.isEmpty {
+            let shown = missing.prefix(10).joined(separator: ", ") + (missing.count > 10 ? " and \(missing.count - 10) more" : "")
+            let name = ModelCatalogue.withID(screen.modelID)?.name ?? screen.modelID
+            throw LikenessError.notFound(
+                "scan with model \(embedder.modelID) screens long recordings with \(screen.modelID), but \(missing.count) "
+                + "artist(s) in \(registryName) have no \(screen.modelID) voiceprint: \(shown). Re-enrol their clips with "
+                + "--model \(name) (likeness enroll --id ID --artist NAME --model \(name) CLIPS...), or leave them out with --artist")
+        }
+        let screenScorer = try ArtistScorer(index: screenIndex, artists: scorer.artistIDs)
+        let confirmer = try Confirmer(embedder: embedder, scorer: scorer, rule: Confirmer.rule(for: embedder, options: request.options))
+        return Stages(windowed: screen, windowedScorer: screenScorer, confirmer: confirmer)
     }
 }
 

@@ -25,6 +25,10 @@ public struct ScanRequest: Sendable {
     public var segmentGap = 0.0
     public var maxDuration = 86_400.0
     public var jobs: Int?
+    /// Two-stage scans (a confirming model that is not windowed): the screen's window cosine and the longest
+    /// piece the confirming model embeds (`ScanOptions.screenMinScore`, `.confirmPieceSeconds`).
+    public var screenMinScore = ScanOptions.defaultScreenMinScore
+    public var confirmPiece = 3.0
     public var preprocess = true
     public var evidence = EvidenceSelection()
 
@@ -60,6 +64,8 @@ public struct ScanRequest: Sendable {
         o.segmentGapSeconds = segmentGap
         o.maxDurationSeconds = maxDuration
         if let jobs { o.workers = jobs }
+        o.screenMinScore = screenMinScore
+        o.confirmPieceSeconds = confirmPiece
         o.preprocess = preprocess
         return o
     }

@@ -75,6 +75,29 @@ public struct ArtistScorer: Sendable {
         }
     }
 
+    /// The marks of a window (or a confirming piece) from `start` to `end` seconds whose embedding is `embedding`:
+    /// one per artist row (of `rows`, default every row) whose cosine or calibrated log10 LR passes `rule`, with
+    /// both numbers (the LR only with a calibration), in row order. The one place the window rule is applied,
+    /// for the windowed model's windows and a confirming model's pieces alike.
+    public func marks(_ embedding: [Float], rule: WindowRule, rows: [Int]? = nil, start: Double, end: Double) -> [WindowMark] {
+        let all = self.scores(embedding)
+        let rows = rows ?? Array(all.indices)
+        let scores = rows.map { all[$0] }
+        func mark(_ i: Int, _ log10LR: Double?) -> WindowMark {
+            WindowMark(artist: artistIDs[rows[i]], start: start, end: end, score: Double(scores[i]), log10LR: log10LR)
+        }
+        switch rule {
+        case .minScore(let threshold):
+            let passing = rows.indices.filter { Double(scores[$0]) >= threshold }
+            guard !passing.isEmpty else { return [] }
+            let llrs = self.llrs(scores: passing.map { scores[$0] }, embedding: embedding, rows: passing.map { rows[$0] })
+            return passing.enumerated().map { k, i in mark(i, llrs.map { $0[k] / M_LN10 }) }
+        case .minLog10LR(let threshold):
+            guard let llrs = self.llrs(scores: scores, embedding: embedding, rows: rows) else { return [] }
+            return rows.indices.filter { llrs[$0] / M_LN10 >= threshold }.map { mark($0, llrs[$0] / M_LN10) }
+        }
+    }
+
     /// The likeness percentile of a clip scoring `score` against artist row `row`, with a cohort.
     public func percentile(score: Double, row: Int) -> Double? {
         guard let cohort else { return nil }

@@ -58,6 +58,8 @@ public struct FileResult: Sendable, Equatable {
     /// Windows analysed and windows with enough speech (long recordings only).
     public var windows: Int?
     public var speechWindows: Int?
+    /// Two-stage scans, long recordings: seconds of candidate audio the confirming model embedded (`Confirmer`).
+    public var confirmedSeconds: Double?
     /// Best evidence first. Empty when no artist passed the hit rule (or on error).
     public var hits: [ScanHit]
     public var error: String?
@@ -99,20 +101,35 @@ public enum FileOutcome: Sendable, Equatable {
 /// to two batches in flight, so idle workers can take them). A window's embedding is the
 /// normalised mean of its partials; the file's voiceprint is the normalised mean of all partials of all
 /// windows. Windows that pass the window rule are merged into segments per artist (`SegmentMerger`).
+///
+/// With a `confirmer` (a speaker model that is not windowed), the scan has two stages (see `Confirmer`):
+/// the windowed model only screens long recordings, with `ScanOptions.screenMinScore` as its window rule and
+/// `scorer` holding its voiceprints (no calibration), and every result is the confirming model's.
 /// Not Sendable (scratch buffers): one per worker.
 public final class FileScanner {
+    /// The windowed model: the scoring model, or the screen of a two-stage scan.
     public let voiceprinter: any WindowedSpeakerEmbedder
+    /// Scores of `voiceprinter`'s embeddings against the artists.
     public let scorer: ArtistScorer
     public let options: ScanOptions
+    /// The confirming model of a two-stage scan; nil: `voiceprinter` scores everything.
+    public let confirmer: Confirmer?
     /// Where encoder batches of long recordings go, so idle workers can help; nil runs them inline.
     public let pool: EncoderPool?
     static let sampleRate = 16000
 
-    public init(voiceprinter: any WindowedSpeakerEmbedder, scorer: ArtistScorer, options: ScanOptions, pool: EncoderPool? = nil) {
+    public init(voiceprinter: any WindowedSpeakerEmbedder, scorer: ArtistScorer, options: ScanOptions,
+                confirmer: Confirmer? = nil, pool: EncoderPool? = nil) {
         self.voiceprinter = voiceprinter
         self.scorer = scorer
         self.options = options
+        self.confirmer = confirmer
         self.pool = pool
+    }
+
+    /// The window rule of the windowed model: the screen's cosine in a two-stage scan, else the scan's rule.
+    var windowRule: WindowRule {
+        confirmer == nil ? options.effectiveWindowRule : .minScore(options.screenMinScore)
     }
 
     /// Scans `item`. Never throws: failures are a `FileResult` with `error`. `isDone(sha256, path)` says
@@ -153,7 +170,7 @@ public final class FileScanner {
                                           declared, options.maxDurationSeconds)
                 } else {
                     do {
-                        try analyse(stream, into: &result, progress: progress)
+                        try analyse(stream, path: path, into: &result, progress: progress)
                     } catch {
                         result.error = Self.cause(error, path: path)
                     }
@@ -175,7 +192,8 @@ public final class FileScanner {
         return text.hasPrefix(path + ": ") ? String(text.dropFirst(path.count + 2)) : text
     }
 
-    private func analyse(_ stream: AudioStream, into result: inout FileResult, progress: (Double) -> Void) throws {
+    private func analyse(_ stream: AudioStream, path: String, into result: inout FileResult,
+                         progress: (Double) -> Void) throws {
         let cutoff = Int(options.segmentOverSeconds * Double(Self.sampleRate))
         // Headers can lie or be silent about the length (Ogg without its last page): also count what decodes.
         let limit = Int(options.maxDurationSeconds * Double(Self.sampleRate))
@@ -207,18 +225,33 @@ public final class FileScanner {
             guard let embedding = engine.fileEmbedding else {
                 throw ScanFileError.noSpeech(windows: engine.windows, minimum: options.windowMinimumSpeechSeconds)
             }
-            result.hits = try hits(for: embedding, segments: engine.segments)
+            if let confirmer {
+                let pieces = CandidatePieces.cut(
+                    engine.segments, maxSamples: Int((options.confirmPieceSeconds * Double(Self.sampleRate)).rounded()),
+                    totalSamples: engine.samplesSeen, sampleRate: Self.sampleRate)
+                let outcome = try ConfirmPass(confirmer: confirmer, options: options, pool: pool).run(path: path, pieces: pieces)
+                result.confirmedSeconds = Double(pieces.reduce(0) { $0 + $1.range.count }) / Double(Self.sampleRate)
+                result.hits = try outcome.embedding.map {
+                    try hits(for: $0, segments: outcome.segments, scorer: confirmer.scorer)
+                } ?? []
+            } else {
+                result.hits = try hits(for: embedding, segments: engine.segments)
+            }
         } else {
             result.durationSeconds = Double(head.count) / Double(Self.sampleRate)
-            let voiceprint = try voiceprinter.embed(samples16k: head, preprocess: options.preprocess)
+            // Short files: the scoring model embeds them whole (in a two-stage scan, the confirming model).
+            let embedder: any SpeakerEmbedder = confirmer?.embedder ?? voiceprinter
+            let voiceprint = try embedder.embed(samples16k: head, preprocess: options.preprocess)
             result.speechSeconds = voiceprint.speechSeconds
-            result.hits = try hits(for: voiceprint.embedding, segments: [:])
+            result.hits = try hits(for: voiceprint.embedding, segments: [:], scorer: confirmer?.scorer ?? scorer)
         }
     }
 
     /// The file-level hits for a file's voiceprint: the hit rule applied to it, plus every artist with
-    /// segments; best evidence first, each with its rank among all artists searched.
-    public func hits(for embedding: [Float], segments: [String: [ScanSegment]]) throws -> [ScanHit] {
+    /// segments; best evidence first, each with its rank among all artists searched. `scorer`: of the model
+    /// that made `embedding` (default `self.scorer`).
+    public func hits(for embedding: [Float], segments: [String: [ScanSegment]], scorer: ArtistScorer? = nil) throws -> [ScanHit] {
+        let scorer = scorer ?? self.scorer
         let scores = scorer.scores(embedding)
         let llrs = scorer.llrs(scores: scores, embedding: embedding)
         let key: (Int) -> Double = { llrs?[$0] ?? Double(scores[$0]) }
@@ -317,7 +350,7 @@ final class WindowEngine {
         tilesPerWindow = o.tilesPerWindow(partialSeconds: Double(embedder.tileSamples) / Double(FileScanner.sampleRate))
         minimumTileSpeech = o.tileMinimumSpeechSeconds
         merger = SegmentMerger(maxGap: o.segmentGapSeconds)
-        rule = o.effectiveWindowRule
+        rule = scanner.windowRule
     }
 
     func feed(_ block: [Float]) throws {
@@ -430,25 +463,8 @@ final class WindowEngine {
         guard !partials.isEmpty, speech >= scanner.options.windowMinimumSpeechSeconds else { return }
         speechWindows += 1
         let start = window[0].start, end = window[window.count - 1].end
-        let scorer = scanner.scorer
         let embedding = scanner.voiceprinter.pool(partials)
-        let scores = scorer.scores(embedding)
         merger.advance(to: start)
-        switch rule {
-        case .minScore(let threshold):
-            let rows = scores.indices.filter { Double(scores[$0]) >= threshold }
-            guard !rows.isEmpty else { break }
-            let llrs = scorer.llrs(scores: rows.map { scores[$0] }, embedding: embedding, rows: rows)
-            for (k, row) in rows.enumerated() {
-                merger.add(WindowMark(artist: scorer.artistIDs[row], start: start, end: end,
-                                      score: Double(scores[row]), log10LR: llrs.map { $0[k] / M_LN10 }))
-            }
-        case .minLog10LR(let threshold):
-            guard let llrs = scorer.llrs(scores: scores, embedding: embedding) else { break }
-            for row in scores.indices where llrs[row] / M_LN10 >= threshold {
-                merger.add(WindowMark(artist: scorer.artistIDs[row], start: start, end: end,
-                                      score: Double(scores[row]), log10LR: llrs[row] / M_LN10))
-            }
-        }
+        for mark in scanner.scorer.marks(embedding, rule: rule, start: start, end: end) { merger.add(mark) }
     }
 }

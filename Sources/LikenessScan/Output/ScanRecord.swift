@@ -146,6 +146,9 @@ public struct ScanSettings: Codable, Sendable, Equatable {
     /// How files are analysed (`ScanSettings.currentAnalysis` when written): a new method in a later version
     /// must not be appended to rows of the old one. Nil in rows that did not record it.
     public var analysis: String?
+    /// Two-stage scans: the screening model and its parameters (`Confirmer.screenSettings`); nil when the
+    /// scoring model analyses long recordings itself (and in rows written before two-stage scans).
+    public var screen: String?
 
     /// The analysis method of this version for GE2E (`GE2EVoiceprinter.tileAnalysis`). Change it whenever the
     /// numbers a scan writes would change.
@@ -153,7 +156,8 @@ public struct ScanSettings: Codable, Sendable, Equatable {
 
     public init(hits: String, segments: String, window: Double, hop: Double, segmentOver: Double,
                 windowMinSpeech: Double, segmentGap: Double, maxDuration: Double, preprocess: Bool,
-                artists: [String]?, calibration: String?, cohort: String?, analysis: String? = currentAnalysis) {
+                artists: [String]?, calibration: String?, cohort: String?, analysis: String? = currentAnalysis,
+                screen: String? = nil) {
         self.hits = hits
         self.segments = segments
         self.window = window
@@ -167,21 +171,24 @@ public struct ScanSettings: Codable, Sendable, Equatable {
         self.calibration = calibration
         self.cohort = cohort
         self.analysis = analysis
+        self.screen = screen
     }
 
     /// The settings of a scan with `options` and `scorer`. The artist filter is the scorer's artists when
     /// they are not exactly every artist of its index. Workers and batch size are left out: they do not
     /// change the rows.
     /// `precision`: the encoder's arithmetic; int8 scores differ slightly, so it is part of `analysis`.
-    /// `analysis`: the model's tile analysis (`WindowedSpeakerEmbedder.tileAnalysis`).
+    /// `analysis`: the model's tile analysis (`WindowedSpeakerEmbedder.tileAnalysis`), or a two-stage scan's
+    /// (`Confirmer.analysis`). `segmentRule`: the rule that marks segments when it is not the windowed
+    /// model's (`Confirmer.rule`). `screen`: a two-stage scan's screen (`Confirmer.screenSettings`).
     public init(options: ScanOptions, scorer: ArtistScorer, precision: ModelPrecision = .float32,
-                analysis: String = currentAnalysis) {
+                analysis: String = currentAnalysis, segmentRule: WindowRule? = nil, screen: String? = nil) {
         switch options.hitRule {
         case .top(let k): hits = "--top \(k)"
         case .minScore(let s): hits = "--min-score \(Self.number(s))"
         case .minLog10LR(let l): hits = "--threshold \(Self.number(l))"
         }
-        switch options.effectiveWindowRule {
+        switch segmentRule ?? options.effectiveWindowRule {
         case .minScore(let s): segments = "cosine >= \(Self.number(s))"
         case .minLog10LR(let l): segments = "log10 LR >= \(Self.number(l))"
         }
@@ -202,10 +209,11 @@ public struct ScanSettings: Codable, Sendable, Equatable {
         }
         cohort = scorer.cohort.map { "\($0.name) (\($0.voices.count) voices)" }
         self.analysis = analysis + (precision == .float32 ? "" : "; \(precision.rawValue) LSTM products")
+        self.screen = screen
     }
 
     enum CodingKeys: String, CodingKey {
-        case hits, segments, window, hop, preprocess, artists, calibration, cohort, analysis
+        case hits, segments, window, hop, preprocess, artists, calibration, cohort, analysis, screen
         case segmentOver = "segment_over"
         case windowMinSpeech = "window_min_speech"
         case segmentGap = "segment_gap"
@@ -234,6 +242,7 @@ public struct ScanSettings: Codable, Sendable, Equatable {
         check("calibration", earlier.calibration ?? "none", calibration ?? "none")
         check("cohort", earlier.cohort ?? "none", cohort ?? "none")
         check("analysis", earlier.analysis ?? "(not recorded)", analysis ?? "(not recorded)")
+        check("screen", earlier.screen ?? "none", screen ?? "none")
         return out
     }
 

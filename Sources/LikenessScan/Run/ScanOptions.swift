@@ -63,6 +63,20 @@ public struct ScanOptions: Sendable, Equatable {
     public var workers = ProcessInfo.processInfo.activeProcessorCount
     /// Volume normalisation and silence trimming before embedding (off only for preprocessed audio).
     public var preprocess = true
+    /// Two-stage scans only (a confirming model that is not windowed, `Confirmer`): the windowed model's
+    /// cosine over which a window of a long recording makes its audio a candidate for the confirming model.
+    /// Lower than the window rule's `defaultWindowMinScore` because the screen must not lose what the
+    /// confirming model would find; every candidate second costs one second of confirming-model audio.
+    /// Measured with `benchmarks/segment_threshold.py` (BENCHMARKS.md, "Two-stage scan"). Default 0.75.
+    public var screenMinScore = ScanOptions.defaultScreenMinScore
+    public static let defaultScreenMinScore = 0.75
+    /// Two-stage scans only: candidate audio is cut into pieces of at most this many seconds, each embedded
+    /// on its own by the confirming model (the resolution of its segments, and the most audio held at once).
+    /// The cost does not depend on it (the model runs once over the candidate audio either way). Default 3, as
+    /// long as GE2E's windows: on the `segment_threshold.py` recording, with CAM++ at cosine 0.5, 6 s pieces
+    /// covered 68.9 s of the enrolled speech with 38.9 s of false segment time (mostly pieces spilling over a
+    /// change of speaker), 4 s 68.2 s with 27.2 s, 3 s 67.5 s with 16.3 s.
+    public var confirmPieceSeconds = 3.0
 
     public init() {}
 
@@ -71,14 +85,26 @@ public struct ScanOptions: Sendable, Equatable {
         max(1, 1 + Int(((windowSeconds - partialSeconds) / hopSeconds).rounded()))
     }
 
-    /// The rule that marks windows, after defaults.
-    public var effectiveWindowRule: WindowRule {
+    /// The rule that marks windows, after defaults (GE2E's default cosine).
+    public var effectiveWindowRule: WindowRule { windowRule(defaultMinScore: Self.defaultWindowMinScore) }
+
+    /// The rule that marks windows (or confirming pieces), after defaults: `windowRule`, else the hit rule's
+    /// threshold, else a cosine of `defaultMinScore`, which is the scoring model's own (cosines of
+    /// different models are on different scales).
+    public func windowRule(defaultMinScore: Double) -> WindowRule {
         if let windowRule { return windowRule }
         switch hitRule {
         case .minScore(let s): return .minScore(s)
         case .minLog10LR(let l): return .minLog10LR(l)
-        case .top: return .minScore(Self.defaultWindowMinScore)
+        case .top: return .minScore(defaultMinScore)
         }
+    }
+
+    /// Whether the marking rule has a cosine only by default (no `windowRule`, no hit threshold).
+    public var windowRuleIsDefault: Bool {
+        if windowRule != nil { return false }
+        if case .top = hitRule { return true }
+        return false
     }
 
     /// Throws `ScanSetupError.invalidOptions` when a value is out of its documented range.
@@ -103,6 +129,12 @@ public struct ScanOptions: Sendable, Equatable {
         guard batchWindows >= 1, batchWindows <= 1024 else { throw fail("batchWindows must be in 1...1024") }
         guard workers >= 1 else { throw fail("at least one worker is needed") }
         if case .top(let k) = hitRule, k < 1 { throw fail("--top must be at least 1") }
+        guard screenMinScore.isFinite, screenMinScore > -1, screenMinScore <= 1 else {
+            throw fail("the screening score must be a cosine in (-1, 1]")
+        }
+        guard confirmPieceSeconds.isFinite, confirmPieceSeconds >= 1, confirmPieceSeconds <= 60 else {
+            throw fail("--confirm-piece must be between 1 and 60 s")
+        }
         let needsCalibration: Bool = {
             if case .minLog10LR = hitRule { return true }
             if case .minLog10LR = effectiveWindowRule { return true }

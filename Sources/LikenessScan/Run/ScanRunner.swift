@@ -40,6 +40,8 @@ public struct ScanSummary: Sendable, Codable, Equatable {
     public var filesWithHits = 0
     /// Audio decoded in this run, seconds.
     public var audioSeconds = 0.0
+    /// Two-stage scans: candidate audio embedded by the confirming model (long recordings), seconds.
+    public var confirmedAudioSeconds = 0.0
     public var wallSeconds = 0.0
     public var realTimeFactor = 0.0
 
@@ -47,6 +49,7 @@ public struct ScanSummary: Sendable, Codable, Equatable {
         case files, ok, errors, skipped, ignored, hits
         case filesWithHits = "files_with_hits"
         case audioSeconds = "audio_seconds"
+        case confirmedAudioSeconds = "confirmed_audio_seconds"
         case wallSeconds = "wall_seconds"
         case realTimeFactor = "real_time_factor"
     }
@@ -63,18 +66,22 @@ public enum ScanRunner {
     /// called at most every `progressInterval` seconds and after the last file. Every record carries the
     /// run's `ScanSettings`; a `resume` whose latest records were made with another model or other settings
     /// is refused before anything is scanned (`ResumeIndex.checkSettings`) unless `allowChangedSettings`.
+    /// With a `confirmer`, `voiceprinter` and `scorer` only screen long recordings and every row is the
+    /// confirming model's (`Confirmer`); the rows' model and settings are then the confirming model's, with the
+    /// screen recorded too (`settings(...)`).
     public static func run(
-        items: [ScanItem], voiceprinter: any WindowedSpeakerEmbedder, scorer: ArtistScorer, options: ScanOptions,
+        items: [ScanItem], voiceprinter: any WindowedSpeakerEmbedder, scorer: ArtistScorer, confirmer: Confirmer? = nil,
+        options: ScanOptions,
         output: ScanOutput, resume: ResumeIndex = ResumeIndex(records: []), allowChangedSettings: Bool = false,
         progressInterval: Double = 0.25,
         onRecords: @escaping @Sendable ([ScanRecord]) -> Void = { _ in },
         onProgress: @escaping @Sendable (ScanProgress) -> Void = { _ in }
     ) throws -> ScanSummary {
-        try options.validate(calibrated: scorer.calibration != nil)
-        let settings = ScanSettings(options: options, scorer: scorer, precision: voiceprinter.identity.precision ?? .float32,
-                                    analysis: voiceprinter.tileAnalysis)
+        try options.validate(calibrated: (confirmer?.scorer ?? scorer).calibration != nil)
+        let settings = Self.settings(options: options, voiceprinter: voiceprinter, scorer: scorer, confirmer: confirmer)
+        let modelID = confirmer?.embedder.modelID ?? voiceprinter.modelID
         if !allowChangedSettings {
-            try resume.checkSettings(settings, modelID: voiceprinter.modelID, path: output.path ?? "the output")
+            try resume.checkSettings(settings, modelID: modelID, path: output.path ?? "the output")
         }
         BLAS.setSingleThreaded()
         let start = ContinuousClock.now
@@ -86,7 +93,6 @@ public enum ScanRunner {
 
         let state = RunState(total: items.count, audioTotal: estimates.reduce(0, +), start: start,
                              interval: progressInterval, onProgress: onProgress)
-        let modelID = voiceprinter.modelID
         // All workers start even with fewer files: the spare ones help with long recordings.
         let workers = options.workers
         let pool = EncoderPool()
@@ -98,7 +104,7 @@ public enum ScanRunner {
             done.enter()
             Thread {
                 let scanner = FileScanner(voiceprinter: voiceprinter, scorer: scorer, options: options,
-                                          pool: workers > 1 ? pool : nil)
+                                          confirmer: confirmer, pool: workers > 1 ? pool : nil)
                 while let k = state.nextIndex() {
                     let i = order[k]
                     var decoded = 0.0
@@ -133,6 +139,20 @@ public enum ScanRunner {
         done.wait()
         if let failure = state.failure { throw failure }
         return state.summary(wall: seconds(since: start))
+    }
+
+    /// The settings every row records: the scoring model's (the confirming model's in a two-stage scan, with
+    /// its segment rule, and the screen's model and parameters).
+    public static func settings(options: ScanOptions, voiceprinter: any WindowedSpeakerEmbedder, scorer: ArtistScorer,
+                                confirmer: Confirmer?) -> ScanSettings {
+        guard let confirmer else {
+            return ScanSettings(options: options, scorer: scorer, precision: voiceprinter.identity.precision ?? .float32,
+                                analysis: voiceprinter.tileAnalysis)
+        }
+        return ScanSettings(options: options, scorer: confirmer.scorer,
+                            precision: confirmer.embedder.identity.precision ?? .float32,
+                            analysis: confirmer.analysis(screen: voiceprinter), segmentRule: confirmer.rule,
+                            screen: Confirmer.screenSettings(screen: voiceprinter, options: options))
     }
 
     /// Declared audio length of each item (nil: unknown, or not openable as audio).
@@ -230,6 +250,7 @@ private final class RunState: @unchecked Sendable {
             progress.hits += hits
             if hits > 0 { summaryCounts.filesWithHits += 1 }
             summaryCounts.audioSeconds += result.durationSeconds ?? 0
+            summaryCounts.confirmedAudioSeconds += result.confirmedSeconds ?? 0
         }
         let report = takeReport(force: progress.filesDone == total)
         lock.unlock()
@@ -250,6 +271,7 @@ private final class RunState: @unchecked Sendable {
         var s = summaryCounts
         s.wallSeconds = (wall * 1000).rounded() / 1000
         s.audioSeconds = (s.audioSeconds * 1000).rounded() / 1000
+        s.confirmedAudioSeconds = (s.confirmedAudioSeconds * 1000).rounded() / 1000
         s.realTimeFactor = wall > 0 ? (s.audioSeconds / wall * 10).rounded() / 10 : 0
         return s
     }

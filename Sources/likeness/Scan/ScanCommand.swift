@@ -27,6 +27,13 @@ struct ScanCommand: AsyncParsableCommand {
         over the threshold (or --segment-min-score, default \(ScanOptions.defaultWindowMinScore) cosine) \
         are merged into segments with start and end times, and any artist with segments is a hit too.
 
+        Models that do not embed in tiles (--model campplus) scan in two stages: files up to --segment-over \
+        are embedded whole by that model; longer ones are screened with ge2e windows (cosine over \
+        --screen-min-score, default \(ScanOptions.defaultScreenMinScore)), and only the candidate audio is \
+        embedded by the model, in pieces of at most --confirm-piece seconds. Every score, LR, percentile and \
+        segment reported is the model's (--segment-min-score is then a cosine of that model); the registry \
+        must hold ge2e voiceprints of the artists too.
+
         Output: JSON Lines, or CSV for a .csv file (--format to choose); stdout without --out. Every file \
         gets rows: kind "hit" (one per artist), "no_hit", or "error" with the cause. Rows are appended \
         and flushed file by file; --resume continues a killed scan, skipping files already in the output \
@@ -104,6 +111,12 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "Files declaring more audio than this many seconds are reported, not scanned.")
     var maxDuration = 86_400.0
 
+    @Option(help: "Two-stage scans (--model campplus): the ge2e window cosine that makes audio a candidate (default \(ScanOptions.defaultScreenMinScore)).")
+    var screenMinScore = ScanOptions.defaultScreenMinScore
+
+    @Option(help: "Two-stage scans: the longest piece of candidate audio the model embeds at once, seconds.")
+    var confirmPiece = 3.0
+
     @Option(help: "Files scanned in parallel (default: one per core).")
     var jobs: Int?
 
@@ -140,20 +153,31 @@ struct ScanCommand: AsyncParsableCommand {
         r.segmentGap = segmentGap
         r.maxDuration = maxDuration
         r.jobs = jobs
+        r.screenMinScore = screenMinScore
+        r.confirmPiece = confirmPiece
         r.preprocess = !model.noPreprocess
         r.evidence = evidence.selection
         return r
     }
 
     func run() async throws {
-        guard let embedder = try model.makeEmbedder() as? any WindowedSpeakerEmbedder else {
-            throw CLIError("scan needs a model that embeds long recordings in tiles (--model \(ModelCatalogue.all.filter { $0.role == .speakerEmbedder }.map(\.name).first ?? "ge2e"))")
+        let embedder = try model.makeEmbedder()
+        // A model that cannot embed in tiles confirms what the default (windowed) model screens.
+        var screen: (any WindowedSpeakerEmbedder)?
+        if !(embedder is any WindowedSpeakerEmbedder) {
+            let descriptor = ModelCatalogue.defaultSpeakerModel
+            guard let windowed = try descriptor.speakerEmbedder(.init(minimumSpeechSeconds: model.minimumSpeech ?? 1.0))
+                    as? any WindowedSpeakerEmbedder else {
+                throw CLIError("scan with --model \(model.model.descriptor.name) needs a windowed screening model; \(descriptor.name) is not one")
+            }
+            screen = windowed
         }
         let scoring = try evidence.selection.load(modelID: embedder.modelID)
         let bar = ScanProgressBar(enabled: !noProgress && isatty(STDERR_FILENO) == 1)
         let result: Scan.Result
         do {
-            result = try await Scan(registry: try registry.openExisting(), embedder: embedder, scoring: scoring, request: request)
+            result = try await Scan(registry: try registry.openExisting(), embedder: embedder, screen: screen, scoring: scoring,
+                                    request: request)
                 .run(registryName: registry.url.path, onNote: { Output.note($0) }, onWarning: { Output.warn($0) },
                      onProgress: { bar.show($0) })
         } catch {

@@ -1,0 +1,114 @@
+import Foundation
+import LikenessAudio
+import LikenessVoiceprint
+
+/// The second stage of a long recording in a two-stage scan (see `Confirmer`): decodes the file again,
+/// keeps only the samples of the candidate pieces, embeds each piece with the confirming model, and scores
+/// it against the piece's candidate artists.
+///
+/// Why a second decode rather than keeping audio from the screen: the screen learns which windows are
+/// candidates only when their encoder batch returns, up to two batches (about 13 minutes of audio at the
+/// default hop) after the audio went by; keeping that much audio per worker would undo the scan's bounded
+/// memory. Decoding again costs a fraction of the embedding and holds one piece per job in flight; decoding
+/// stops after the last piece.
+///
+/// Pieces are embedded through the `EncoderPool` (up to `maxInFlight` at once), so idle workers help with a
+/// long recording, and scored in time order; a piece with too little speech for the model is skipped.
+/// Not Sendable: one per file.
+final class ConfirmPass {
+    struct Outcome {
+        /// Normalised mean of the embedded pieces' embeddings; nil when no piece could be embedded.
+        var embedding: [Float]?
+        var segments: [String: [ScanSegment]]
+        var pieces: Int
+        var embeddedPieces: Int
+    }
+
+    private let confirmer: Confirmer
+    private let preprocess: Bool
+    private let pool: EncoderPool?
+    private var merger: SegmentMerger
+    private var sum: [Float]
+    private var embedded = 0
+    private var inFlight: [(job: EncoderPool.Job?, piece: CandidatePiece, embedding: [Float]?)] = []
+    /// Pieces are short (3 s by default), so a few in flight cost little memory and keep helpers busy.
+    private static let maxInFlight = 4
+
+    init(confirmer: Confirmer, options: ScanOptions, pool: EncoderPool?) {
+        self.confirmer = confirmer
+        preprocess = options.preprocess
+        self.pool = pool
+        merger = SegmentMerger(maxGap: options.segmentGapSeconds)
+        sum = [Float](repeating: 0, count: confirmer.embedder.dimension)
+    }
+
+    /// Confirms `pieces` (in time order, not overlapping) of the file at `path`.
+    func run(path: String, pieces: [CandidatePiece]) throws -> Outcome {
+        var next = 0
+        if !pieces.isEmpty {
+            let stream = try AudioStream(path: path, options: AudioDecodeOptions(targetSampleRate: FileScanner.sampleRate))
+            var offset = 0
+            var current: [Float] = []
+            while next < pieces.count, let block = try stream.nextBlock() {
+                let blockRange = offset..<(offset + block.count)
+                // A block may hold the end of one piece and the start (or all) of the next ones.
+                while next < pieces.count {
+                    let piece = pieces[next].range
+                    let overlap = piece.clamped(to: blockRange)
+                    if !overlap.isEmpty {
+                        current += block[(overlap.lowerBound - offset)..<(overlap.upperBound - offset)]
+                    }
+                    guard piece.upperBound <= blockRange.upperBound else { break }
+                    submit(pieces[next], samples: current)
+                    current.removeAll(keepingCapacity: true)
+                    next += 1
+                }
+                offset = blockRange.upperBound
+            }
+            // The file decoded shorter this time (it changed): the last piece ends where the audio does.
+            if next < pieces.count, !current.isEmpty { submit(pieces[next], samples: current) }
+        }
+        drain(keeping: 0)
+        return Outcome(embedding: embedded > 0 ? VectorMath.l2Normalized(sum) : nil, segments: merger.finish(),
+                       pieces: pieces.count, embeddedPieces: embedded)
+    }
+
+    private func submit(_ piece: CandidatePiece, samples: [Float]) {
+        let embedder = confirmer.embedder, preprocess = self.preprocess
+        // Too little speech (or audio too short for the model's features): no embedding, the piece is skipped.
+        let work: @Sendable () -> [[Float]] = {
+            [(try? embedder.embed(samples16k: samples, preprocess: preprocess))?.embedding ?? []]
+        }
+        if let pool {
+            inFlight.append((pool.submit(work), piece, nil))
+            drain(keeping: Self.maxInFlight)
+        } else {
+            inFlight.append((nil, piece, work()[0]))
+            drain(keeping: 0)
+        }
+    }
+
+    /// Scores finished pieces, oldest first, until at most `keeping` are in flight.
+    private func drain(keeping: Int) {
+        while inFlight.count > keeping {
+            let item = inFlight.removeFirst()
+            let embedding = item.embedding ?? pool!.result(of: item.job!, own: inFlight.compactMap(\.job))[0]
+            guard !embedding.isEmpty else { continue }
+            embedded += 1
+            for i in sum.indices { sum[i] += embedding[i] }
+            score(item.piece, embedding: embedding)
+        }
+    }
+
+    private func score(_ piece: CandidatePiece, embedding: [Float]) {
+        let rate = Double(FileScanner.sampleRate)
+        let start = Double(piece.range.lowerBound) / rate, end = Double(piece.range.upperBound) / rate
+        merger.advance(to: start)
+        // Only the artists the screen flagged here: both models must agree before a segment is reported.
+        let rows = piece.artists.compactMap(confirmer.row(of:))
+        guard !rows.isEmpty else { return }
+        for mark in confirmer.scorer.marks(embedding, rule: confirmer.rule, rows: rows, start: start, end: end) {
+            merger.add(mark)
+        }
+    }
+}
