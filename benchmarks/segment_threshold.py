@@ -1,7 +1,8 @@
 """How well `likeness scan` segments find enrolled voices in a long recording, per window threshold.
 
 Usage: python3 benchmarks/segment_threshold.py [LIKENESS_BINARY] (env THR="0.76 0.78 0.8" picks thresholds; env
-ARGS adds scan options, e.g. ARGS="--model campplus --confirm-piece 3": THR is then CAM++'s piece cosine).
+ARGS adds scan options, e.g. ARGS="--model campplus --confirm-piece 3": THR is then CAM++'s piece cosine; without
+--model in ARGS the scan uses GE2E).
 Needs ../shared/data/librispeech_tc100/derived_halves. Work files go to benchmarks/work/segments/.
 
 40 speakers are enrolled from the A half of their utterance; a recording is made of the B halves of 12 of
@@ -25,6 +26,8 @@ WORK = ROOT / "benchmarks" / "work" / "segments"
 ENV = dict(os.environ, LIKENESS_MODEL=str(ROOT / "models" / "ge2e-resemblyzer-0.1.4.safetensors"),
            LIKENESS_CAMPP_MODEL=str(ROOT / "models" / "campplus-3dspeaker-cn-en-common.safetensors"))
 ARGS = os.environ.get("ARGS", "").split()
+if "--model" not in ARGS:  # the thresholds were measured for GE2E; the CLI's default model is now the fusion
+    ARGS = ["--model", "ge2e"] + ARGS
 
 
 def run(*args, check=True):
@@ -70,6 +73,9 @@ def main():
     if not (WORK / "campplus-enrolled").exists():  # prepared before the CAM++ voiceprints were added
         enrol(enrolled_speakers()[1], "campplus")
         (WORK / "campplus-enrolled").touch()
+    if not (WORK / "fusion-enrolled").exists():  # the fused voiceprints (the clips' GE2E and CAM++ ones are there)
+        enrol(enrolled_speakers()[1], "fusion")
+        (WORK / "fusion-enrolled").touch()
     truth = json.loads((WORK / "truth.json").read_text())
     print(f"recording {truth[-1][2]:.1f} s")
     for threshold in [float(x) for x in os.environ.get("THR", "0.76 0.78 0.8 0.85").split()]:

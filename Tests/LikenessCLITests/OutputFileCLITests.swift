@@ -28,6 +28,25 @@ struct OutputFileCLITests {
         #expect(try String(contentsOf: html, encoding: .utf8).contains("<html"))
     }
 
+    @Test("scan --report refuses an existing summary without --force and never replaces a scanned file")
+    func scanReportOutput() throws {
+        let dir = try CLI.temporaryDirectory()
+        let db = dir.appendingPathComponent("reg.sqlite").path
+        #expect(try CLI.run(["enroll", "--artist", "Alice", CLI.sample("alice_1.wav"), "--registry", db, "--model", "ge2e"]).status == 0)
+        let summary = dir.appendingPathComponent("summary.html")
+        try Data("earlier".utf8).write(to: summary)
+        let refused = try CLI.run(["scan", CLI.sample("bob_1.wav"), "--registry", db, "--model", "ge2e", "--report", summary.path])
+        #expect(refused.status != 0 && refused.stderr.contains("--report") && refused.stderr.contains("--force"), "\(refused.stderr)")
+        #expect(try String(contentsOf: summary, encoding: .utf8) == "earlier")
+        let clip = dir.appendingPathComponent("clip.wav")
+        try FileManager.default.copyItem(atPath: CLI.sample("bob_1.wav"), toPath: clip.path)
+        let overInput = try CLI.run(["scan", clip.path, "--registry", db, "--model", "ge2e", "--report", clip.path, "--force"])
+        #expect(overInput.status != 0 && overInput.stderr.contains("input"), "\(overInput.stderr)")
+        let forced = try CLI.run(["scan", CLI.sample("bob_1.wav"), "--registry", db, "--model", "ge2e", "--report", summary.path, "--force"])
+        #expect(forced.status == 0, "\(forced.stderr)")
+        #expect(try String(contentsOf: summary, encoding: .utf8).contains("<html"))
+    }
+
     @Test("registry export refuses an existing file and the registry itself")
     func exportOutput() throws {
         let dir = try CLI.temporaryDirectory()

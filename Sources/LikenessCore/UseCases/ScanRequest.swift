@@ -47,7 +47,12 @@ public struct ScanRequest: Sendable {
             throw fail("--threshold is a log10 likelihood ratio: it needs --calibration (e.g. --calibration default); use --min-score for a cosine")
         }
         if resume && out == nil { throw fail("--resume continues the file given with --out") }
-        if force && !resume { throw fail("--force only applies with --resume (to append to an output scanned with other settings)") }
+        if force && !resume && report == nil {
+            throw fail("--force only applies with --resume (to append to an output scanned with other settings) or --report (to replace an existing summary)")
+        }
+        if let report {
+            try OutputFile.check(report, option: "--report", force: force, inputs: paths + manifests + (out.map { [$0] } ?? []))
+        }
         if top < 1 { throw fail("--top must be at least 1") }
         if let jobs, jobs < 1 { throw fail("--jobs must be at least 1") }
         try options.validate(calibrated: evidence.calibration != nil)

@@ -12,6 +12,10 @@ public enum ModelCatalogue {
     /// "Choosing the default model").
     public static let defaultSpeakerModel = FusionModel.descriptor
 
+    /// The windowed model that screens long recordings in a scan for models that cannot embed in tiles (the
+    /// cheapest model; its candidates are confirmed by the model in use).
+    public static let screeningModel = GE2EModel.descriptor
+
     /// The model users call `name` (`--model NAME`), or nil.
     public static func named(_ name: String) -> ModelDescriptor? { all.first { $0.name == name } }
 

@@ -27,12 +27,12 @@ struct ScanCommand: AsyncParsableCommand {
         over the threshold (or --segment-min-score, default \(ScanOptions.defaultWindowMinScore) cosine) \
         are merged into segments with start and end times, and any artist with segments is a hit too.
 
-        Models that do not embed in tiles (--model campplus) scan in two stages: files up to --segment-over \
+        Models that do not embed in tiles (--model fusion, the default, and campplus) scan in two stages: files up to --segment-over \
         are embedded whole by that model; longer ones are screened with ge2e windows (cosine over \
         --screen-min-score, default \(ScanOptions.defaultScreenMinScore)), and only the candidate audio is \
         embedded by the model, in pieces of at most --confirm-piece seconds. Every score, LR, percentile and \
         segment reported is the model's (--segment-min-score is then a cosine of that model); the registry \
-        must hold ge2e voiceprints of the artists too.
+        must hold ge2e voiceprints of the artists too (enrolling with --model fusion stores them).
 
         Output: JSON Lines, or CSV for a .csv file (--format to choose); stdout without --out. Every file \
         gets rows: kind "hit" (one per artist), "no_hit", or "error" with the cause. Rows are appended \
@@ -81,7 +81,7 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(help: "Continue the scan in --out: skip files already in it (by SHA-256).")
     var resume = false
 
-    @Flag(help: "With --resume: append even if the output was scanned with other settings (threshold, artists, calibration, windows, model).")
+    @Flag(help: "With --resume: append even if the output was scanned with other settings (threshold, artists, calibration, windows, model). With --report: replace an existing summary (never an input).")
     var force = false
 
     @Option(help: "Also write a self-contained HTML summary: hits ranked by evidence, linked to their segments.")
@@ -162,10 +162,10 @@ struct ScanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let embedder = try model.makeEmbedder()
-        // A model that cannot embed in tiles confirms what the default (windowed) model screens.
+        // A model that cannot embed in tiles confirms what the catalogue's screening (windowed) model screens.
         var screen: (any WindowedSpeakerEmbedder)?
         if !(embedder is any WindowedSpeakerEmbedder) {
-            let descriptor = ModelCatalogue.defaultSpeakerModel
+            let descriptor = ModelCatalogue.screeningModel
             guard let windowed = try descriptor.speakerEmbedder(.init(minimumSpeechSeconds: model.minimumSpeech ?? 1.0))
                     as? any WindowedSpeakerEmbedder else {
                 throw CLIError("scan with --model \(model.model.descriptor.name) needs a windowed screening model; \(descriptor.name) is not one")
