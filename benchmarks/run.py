@@ -346,74 +346,70 @@ def long_recordings(hours=10):
     return files, three
 
 
-def artist_registry(count=1000):
-    """A registry of `count` artists with 3 clips each: random non-negative unit vectors (GE2E embeddings are
-    ReLU outputs), imported from a registry export. Scoring cost does not depend on who the artists are."""
+MODELS_RANDOM = {"ge2e": ("ge2e-resemblyzer-0.1.4", 256, True), "campplus": ("campplus-3dspeaker-cn-en-common", 192, False)}
+FUSION_ID = "fusion(ge2e-resemblyzer-0.1.4*0.5+campplus-3dspeaker-cn-en-common*0.5)"
+
+
+def random_registry(db, count, models, rng):
+    """Imports `count` artists with 3 random clips per model into the registry `db` (through a registry export):
+    GE2E-like non-negative unit vectors (ReLU outputs), signed ones for CAM++, and for "fusion" the clip's two
+    vectors side by side, each scaled by sqrt(0.5) (as `FusionEmbedder` makes them). Scoring cost does not depend
+    on who the artists are."""
     import hashlib
     import math
-    import random
-    folder = WORK / "scan"
-    db = folder / f"artists{count}.sqlite"
-    if db.exists():
-        return db
-    rng = random.Random(7)
     artists = []
     for i in range(count):
         clips = []
         for c in range(3):
-            v = [max(0.0, rng.gauss(0, 1)) for _ in range(256)]
-            n = math.sqrt(sum(x * x for x in v))
-            clips.append({"sha256": hashlib.sha256(f"{i}-{c}".encode()).hexdigest(), "file_name": f"clip{c}.wav",
-                          "duration_seconds": 10.0, "sample_rate": 16000, "speech_seconds": 9.0,
-                          "model_id": "ge2e-resemblyzer-0.1.4", "enrolled_at": "2026-11-25T00:00:00Z",
-                          "embedding": [x / n for x in v]})
+            vectors = {}
+            for model in ("ge2e", "campplus"):
+                _, dim, positive = MODELS_RANDOM[model]
+                v = [rng.gauss(0, 1) for _ in range(dim)]
+                v = [max(0.0, x) for x in v] if positive else v
+                n = math.sqrt(sum(x * x for x in v))
+                vectors[MODELS_RANDOM[model][0]] = [x / n for x in v]
+            if "fusion" in models:
+                vectors[FUSION_ID] = [x * math.sqrt(0.5) for x in vectors[MODELS_RANDOM["ge2e"][0]] + vectors[MODELS_RANDOM["campplus"][0]]]
+            wanted = {MODELS_RANDOM[m][0] if m in MODELS_RANDOM else FUSION_ID for m in models}
+            for model_id, vector in vectors.items():
+                if model_id in wanted:
+                    clips.append({"sha256": hashlib.sha256(f"{i}-{c}".encode()).hexdigest(), "file_name": f"clip{c}.wav",
+                                  "duration_seconds": 10.0, "sample_rate": 16000, "speech_seconds": 9.0,
+                                  "model_id": model_id, "enrolled_at": "2026-11-25T00:00:00Z", "embedding": vector})
         artists.append({"id": f"artist-{i:04d}", "name": f"Artist {i}", "consent": None,
                         "created_at": "2026-11-25T00:00:00Z", "updated_at": "2026-11-25T00:00:00Z", "clips": clips})
-    export = folder / f"artists{count}.json"
+    export = db.with_suffix(".json")
     export.write_text(json.dumps({"format": "likeness-registry", "version": 1, "exported_at": "2026-11-25T00:00:00Z",
                                   "tool_version": "benchmark", "artists": artists}))
     run_child([bin_path("likeness"), "registry", "import", str(export), "--registry", str(db)])
+
+
+def artist_registry(count=1000):
+    """A registry of `count` artists with 3 random GE2E clips each."""
+    import random
+    db = WORK / "scan" / f"artists{count}.sqlite"
+    if not db.exists():
+        random_registry(db, count, ["ge2e"], random.Random(7))
     return db
 
 
-def campplus_registry(count=1000, real=0):
+def campplus_registry(count=1000, real=0, model="campplus"):
     """`count` artists with GE2E and CAM++ voiceprints, for `scan --model campplus` (GE2E screens, CAM++ confirms).
     `count - real` artists have 3 random clips per model (GE2E: as `artist_registry`; CAM++: random signed unit
     vectors, 192-d); `real` artists are LibriSpeech speakers whose utterances are in the recordings, enrolled
     with both models from the first half of their utterance (derived_halves), so the screen has real voices to
     find and the confirming model real work to do."""
-    import hashlib
-    import math
     import random
-    folder = WORK / "scan"
-    db = folder / f"artists{count}-campplus-real{real}.sqlite"
+    db = WORK / "scan" / f"artists{count}-{model}-real{real}.sqlite"
     if db.exists():
         return db
-    rng = random.Random(7)
     halves = SHARED / "data" / "librispeech_tc100" / "derived_halves"
     speakers = random.Random(11).sample(sorted({f.name.split("_")[0] for f in halves.glob("*_A.flac")}), real) if real else []
-    artists = []
-    for i in range(count - len(speakers)):
-        clips = []
-        for model, dim, positive in (("ge2e-resemblyzer-0.1.4", 256, True), ("campplus-3dspeaker-cn-en-common", 192, False)):
-            for c in range(3):
-                v = [rng.gauss(0, 1) for _ in range(dim)]
-                v = [max(0.0, x) for x in v] if positive else v
-                n = math.sqrt(sum(x * x for x in v))
-                clips.append({"sha256": hashlib.sha256(f"{i}-{c}".encode()).hexdigest(), "file_name": f"clip{c}.wav",
-                              "duration_seconds": 10.0, "sample_rate": 16000, "speech_seconds": 9.0,
-                              "model_id": model, "enrolled_at": "2026-11-25T00:00:00Z",
-                              "embedding": [x / n for x in v]})
-        artists.append({"id": f"artist-{i:04d}", "name": f"Artist {i}", "consent": None,
-                        "created_at": "2026-11-25T00:00:00Z", "updated_at": "2026-11-25T00:00:00Z", "clips": clips})
-    export = folder / f"artists{count}-campplus-real{real}.json"
-    export.write_text(json.dumps({"format": "likeness-registry", "version": 1, "exported_at": "2026-11-25T00:00:00Z",
-                                  "tool_version": "benchmark", "artists": artists}))
-    run_child([bin_path("likeness"), "registry", "import", str(export), "--registry", str(db)])
+    random_registry(db, count - len(speakers), ["ge2e", "campplus", "fusion"], random.Random(7))
     for s in speakers:
         try:
-            for model in ("ge2e", "campplus"):
-                run_child([bin_path("likeness"), "enroll", "--artist", s, "--id", "speaker-" + s, "--model", model,
+            for enrol_model in ("ge2e", model):  # fusion also stores the GE2E and CAM++ voiceprints
+                run_child([bin_path("likeness"), "enroll", "--artist", s, "--id", "speaker-" + s, "--model", enrol_model,
                            "--consent", "benchmark", str(halves / f"{s}_A.flac"), "--registry", str(db)])
         except RuntimeError as error:  # a half with under 3 s of speech: that speaker is left out
             # GE2E is enrolled first, so an artist never has CAM++ voiceprints without GE2E ones.
@@ -453,9 +449,11 @@ def bench_scan():
     # The same 10 hours with CAM++ confirming a GE2E screen: against 1,000 random artists (the screen flags
     # almost nothing: its cost alone), and with 10 of the 1,000 speakers of the recordings (real candidates).
     campplus = {}
-    for real in (0, 10):
-        reg = campplus_registry(1000, real)
-        campplus[real] = scan(files, f"ten-hours-campplus-real{real}", registry=reg, model="campplus")
+    for model in ("campplus", "fusion"):
+        for real in (0, 10):
+            reg = campplus_registry(1000, real, model)
+            campplus[(model, real)] = scan(files, f"ten-hours-{model}-real{real}", registry=reg, model=model)
+    reg = campplus_registry(1000, 10, "campplus")
     # The worst case: every window a candidate, so CAM++ embeds the whole hour (what it costs per hour confirmed).
     wall_all, cpu_all, rss_all, sum_all = scan([files[0]], "one-hour-campplus-everything", registry=reg, model="campplus",
                                                extra=["--screen-min-score=-0.99"])
@@ -469,17 +467,17 @@ def bench_scan():
     text += ("Input: 10 one-hour 16 kHz WAV recordings of LibriSpeech speech (rotations of the 251 development\n"
              "utterances) and one 3-hour recording (three of them joined); a registry of 1,000 artists with 3 clips\n"
              "each (random non-negative unit vectors: scoring cost does not depend on who they are); default\n"
-             "calibration and cohort, so every window and hit gets an LLR and percentile (GE2E rows; no calibration\n"
-             "or cohort ships for CAM++, so its rows are cosines). `--model campplus` rows: the registry holds GE2E\n"
-             "and CAM++ voiceprints of every artist (random vectors, or LibriSpeech speakers of the recordings enrolled\n"
-             "from half of their utterance with both models); 'confirmed' is the candidate audio CAM++ embedded.\n"
+             "calibration and cohort, so every window and hit gets an LLR and percentile (GE2E rows; the two-stage\n"
+             "rows are raw cosines). `--model campplus|fusion` rows: the registry holds GE2E, CAM++ and fused\n"
+             "voiceprints of every artist (random vectors, or LibriSpeech speakers of the recordings enrolled from half\n"
+             "of their utterance); 'confirmed' is the candidate audio the confirming model embedded.\n"
              "Wall time, and CPU and peak RSS of the whole process by wait4.\n\n"
              "| run | audio | wall seconds | x-real-time (wall) | CPU seconds | peak RSS |\n|---|---|---|---|---|---|\n")
     text += (f"| 10 h, 1,000 artists, 2 jobs (target: under 90 s) | {sum10.get('audio_seconds', 0) / 3600:.1f} h | "
              f"{wall10:.1f} | {36000 / wall10:,.0f}x | {cpu10:.1f} | {rss10:.0f} MiB |\n")
-    for real, (w, c, r, sm) in campplus.items():
+    for (model, real), (w, c, r, sm) in campplus.items():
         who = "1,000 random artists" if real == 0 else f"1,000 artists, {real} of them speakers in the recordings"
-        text += (f"| 10 h, `--model campplus` (GE2E screen >= 0.75, CAM++ confirms), {who}: "
+        text += (f"| 10 h, `--model {model}` (GE2E screen >= 0.75, {model} confirms), {who}: "
                  f"{sm.get('confirmed_audio_seconds', 0) / 60:.1f} min confirmed, {sm.get('hits', 0)} hits | "
                  f"{sm.get('audio_seconds', 0) / 3600:.1f} h | {w:.1f} | {36000 / w:,.0f}x | {c:.1f} | {r:.0f} MiB |\n")
     text += (f"| 1 h, `--model campplus --screen-min-score -0.99` (every window a candidate: CAM++ embeds all of it), "
