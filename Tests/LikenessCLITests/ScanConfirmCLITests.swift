@@ -94,7 +94,7 @@ struct ScanConfirmCLITests {
         let f = try Self.fixtures()
         let out = f.dir.appendingPathComponent("ge2e.jsonl").path
         let first = try CLI.run(["scan", f.folder.appendingPathComponent("alice_take.wav").path, "--registry", f.registry,
-                                 "--out", out])
+                                 "--model", "ge2e", "--out", out])
         #expect(first.status == 0, "\(first.stderr)")
         let before = try Data(contentsOf: URL(fileURLWithPath: out))
         let again = try CLI.run(["scan", f.folder.path, "--registry", f.registry, "--model", "campplus", "--out", out, "--resume"])

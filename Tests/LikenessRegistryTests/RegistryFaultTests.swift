@@ -173,7 +173,10 @@ struct RegistryFaultTests {
             for worker in 0..<2 {
                 group.addTask {
                     do {
-                        let registry = kind == .sqlite ? try Registry(sqliteAt: url) : shared
+                        // A long busy timeout: the test is about losing nothing. Under a loaded test run the lock
+                        // holder's async body can wait for a cooperative thread (other suites compute on them) far
+                        // longer than the 10 s default, which is a scheduling delay, not lost data.
+                        let registry = kind == .sqlite ? try Registry(sqliteAt: url, options: .init(busyTimeout: 300)) : shared
                         for index in 0..<50 {
                             let seed = worker * 1000 + index
                             _ = try await registry.enroll(

@@ -27,12 +27,13 @@ struct ScanCommand: AsyncParsableCommand {
         over the threshold (or --segment-min-score, default \(ScanOptions.defaultWindowMinScore) cosine) \
         are merged into segments with start and end times, and any artist with segments is a hit too.
 
-        Models that do not embed in tiles (--model fusion, the default, and campplus) scan in two stages: files up to --segment-over \
-        are embedded whole by that model; longer ones are screened with ge2e windows (cosine over \
-        --screen-min-score, default \(ScanOptions.defaultScreenMinScore)), and only the candidate audio is \
-        embedded by the model, in pieces of at most --confirm-piece seconds. Every score, LR, percentile and \
-        segment reported is the model's (--segment-min-score is then a cosine of that model); the registry \
-        must hold ge2e voiceprints of the artists too (enrolling with --model fusion stores them).
+        Models that do not embed in tiles (--model fusion, the default, and campplus) scan in two stages: files \
+        up to --segment-over are embedded whole by that model; longer ones are screened with GE2E windows, whose \
+        audio is a candidate at a GE2E cosine of at least --screen-min-score (default \(ScanOptions.defaultScreenMinScore)), \
+        and only the candidates are embedded by the model, in pieces of at most --confirm-piece seconds. Every \
+        score, LR, percentile and segment reported is the model's (--segment-min-score is then a cosine of that \
+        model); the registry must hold GE2E voiceprints of the artists too (enrolling with --model fusion \
+        stores them).
 
         Output: JSON Lines, or CSV for a .csv file (--format to choose); stdout without --out. Every file \
         gets rows: kind "hit" (one per artist), "no_hit", or "error" with the cause. Rows are appended \
