@@ -56,7 +56,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "LikenessScoring", dependencies: []),
-        .target(name: "LikenessRegistry", dependencies: []),
+        .target(name: "LikenessRegistry", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "LikenessRegistrySQLite", dependencies: [
             "LikenessRegistry", .product(name: "GRDB", package: "GRDB.swift"),
         ]),

@@ -7,11 +7,9 @@ import Foundation
 /// consent merging, import and erasure); a `RegistryStore` holds the data. Every change is one store
 /// transaction, so a failure leaves the registry as it was and concurrent writers lose nothing.
 ///
-/// Erasure (`remove`) deletes the artist's clips, vectors, name and consent, then asks the store to scrub
-/// the deleted data (SQLite: `secure_delete` and a WAL truncation). The audit log is append-only and keeps
-/// a `remove` row with the plain artist id (so the chain of custody stays linkable); it never contains
-/// names, consent text or file names. Choose an opaque `--id` when the name-derived slug would itself
-/// identify the person.
+/// The audit log is a hash chain (`AuditChain`, checked by `verify`); it never contains names, consent text
+/// or file names. Erasure (`remove`) deletes the artist's clips, vectors, name and consent, drops the
+/// artist's content from the audit log (`AuditRedaction`) and asks the store to scrub the deleted bytes.
 public struct Registry: Sendable {
     public let store: any RegistryStore
 
@@ -63,10 +61,13 @@ public struct Registry: Sendable {
     // MARK: - Audit
 
     /// Appends an event (typically `compare` or `identify`, which the registry does not compute itself).
-    /// The registry stamps the UTC time and the store the sequence number.
-    public func recordAudit(_ event: AuditEvent) async throws {
+    /// The registry stamps the UTC time and the store the sequence number. Returns the log's new head,
+    /// which outputs print so the log can be checked against them later.
+    @discardableResult
+    public func recordAudit(_ event: AuditEvent) async throws -> AuditHead? {
         let now = RegistryTimestamp.now()
         try await store.transaction { transaction in try await transaction.appendAudit(event, timestamp: now) }
+        return try await store.auditHead()
     }
 
     /// Audit records in insertion order, optionally only those of one artist id.

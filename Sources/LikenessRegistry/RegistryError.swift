@@ -30,6 +30,15 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable, Sendable {
     /// Stored data failed a check (a voiceprint that is not a finite unit vector, ...): the file was damaged or
     /// edited outside likeness. Nothing is scored from it.
     case damaged(location: String, artistID: String, reason: String)
+    /// The storage itself failed a check (SQLite integrity check, an emptied or truncated file, a broken
+    /// audit tail): nothing is read from it or written to it.
+    case damagedStorage(location: String, reason: String)
+    /// An erasure committed, but its deleted bytes could not be scrubbed from the files yet.
+    case erasureNotScrubbed(location: String, reason: String)
+    /// The registry or its folder can be written by other users and could not be made private.
+    case unsafePermissions(location: String, reason: String)
+    /// A cosine outside [-1, 1] (or not finite): the vectors it came from are damaged; nothing is calibrated from it.
+    case scoreOutOfRange(artistID: String, modelID: String, score: Float)
     /// The registry does not exist and the caller asked not to create it.
     case registryNotFound(location: String)
     /// An export file could not be imported.
@@ -67,6 +76,18 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable, Sendable {
             return "\(location) is not a likeness registry: \(reason)"
         case .damaged(let location, let artistID, let reason):
             return "the registry \(location) is damaged: artist \(artistID)'s \(reason). Nothing was scored; restore the registry from a `likeness registry export` copy, or re-enrol the artist"
+        case .damagedStorage(let location, let reason):
+            return "the registry \(location) is damaged: \(reason). Nothing was read or written; run `likeness registry verify` "
+                + "for details and restore the registry from a `likeness registry export` copy (`likeness registry import COPY.json --registry NEW.sqlite`)"
+        case .erasureNotScrubbed(let location, let reason):
+            return "the erasure is committed (the artist is gone from every table), but \(reason), so the erased bytes "
+                + "remain in \(location) and its -wal file until then. When the other commands have finished, run "
+                + "`likeness registry scrub --registry \(location)`"
+        case .unsafePermissions(let location, let reason):
+            return "refusing to use the registry \(location): \(reason)"
+        case .scoreOutOfRange(let artist, let model, let score):
+            return "the score of artist \(artist) (model \(model)) is \(score), outside [-1, 1]: the stored voiceprint or the clip's "
+                + "embedding is damaged. Nothing was scored; run `likeness registry verify`"
         case .registryNotFound(let location):
             return "no registry at \(location); enrol an artist first or pass --registry"
         case .invalidImport(let reason):

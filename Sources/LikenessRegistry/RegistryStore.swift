@@ -33,13 +33,22 @@ public protocol RegistryStore: Sendable {
 
     /// Audit records in sequence order, optionally only those of one artist id.
     func auditEvents(artistID: String?) async throws -> [AuditRecord]
+    /// Every audit row exactly as stored (JSON text included) with its seal, in sequence order, and the
+    /// highest sequence number the store ever issued (a deleted tail leaves it above the last row).
+    func auditChain() async throws -> AuditChain.Snapshot
+    /// The last audit event's sequence number and chain value; nil for an empty log.
+    func auditHead() async throws -> AuditHead?
+
+    /// Problems the storage itself finds (SQLite: `PRAGMA integrity_check`, file modes); empty when sound.
+    func storageProblems() async throws -> [String]
 
     /// A number that changes whenever artists, clips or voiceprints change (it may change more often),
     /// so a cached `ArtistIndex` can tell it is stale.
     var revision: Int64 { get async throws }
 
     /// Called after a committed erasure: makes the deleted data unrecoverable from the storage itself
-    /// as far as the backend can (SQLite: the zeroed pages are checkpointed and the WAL truncated).
-    /// Best effort; never throws.
-    func scrubErasedData() async
+    /// (SQLite: the zeroed pages are copied into the database file and the WAL is truncated). Throws
+    /// `RegistryError.erasureNotScrubbed` when that cannot finish now (another process still reads the
+    /// old pages); calling it again later completes it.
+    func scrubErasedData() async throws
 }

@@ -25,6 +25,16 @@ public protocol RegistryTransaction {
     /// Deletes the artist with its clips, voiceprints and consent. The audit log is kept.
     func deleteArtist(id: String) async throws -> ErasureCounts
 
-    /// Appends an audit event with the next sequence number and the given timestamp.
+    /// Appends an audit event with the next sequence number and the given timestamp, sealed onto the
+    /// hash chain (`AuditChain.seal`).
     func appendAudit(_ event: AuditEvent, timestamp: String) async throws
+    /// The sequence number the next `appendAudit` will use.
+    func nextAuditSequence() async throws -> Int64
+    /// Audit records that can mention the artist: those with its `artist_id`, and every event that can
+    /// list several artists (identify, scan). `AuditRedaction` decides what to drop.
+    func auditRecords(involving artistID: String) async throws -> [AuditRecord]
+    /// Replaces an event's content by `event` (its sequence, timestamp, kind, digest and chain stay), under
+    /// a fresh nonce, and marks it redacted by event `redactedBy`. Returns the new content's digest, which
+    /// the erasure event records so `verify` can check the redacted row.
+    func redactAudit(sequence: Int64, event: AuditEvent, redactedBy: Int64) async throws -> String
 }

@@ -95,6 +95,10 @@ enum RegistrySchema {
                 PRAGMA user_version = 2;
                 """)
         }
+        // v3: the audit log becomes a hash chain (AuditChainMigration) and admits the consent events.
+        migrator.registerMigration("v3-audit-chain") { db in
+            try AuditChainMigration.run(db, schemaVersion: 3)
+        }
         return migrator
     }
 

@@ -145,29 +145,113 @@ enum SQLiteQueries {
         } else {
             rows = try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq")
         }
-        return try rows.map { row in
-            let kindText: String = row["event"]
-            // The CHECK constraint admits only known kinds; anything else means a damaged file.
-            guard let kind = AuditEvent.Kind(rawValue: kindText) else {
-                throw RegistryError.notARegistry(location: location, reason: "audit row has unknown event '\(kindText)'")
-            }
-            return AuditRecord(
-                sequence: row["seq"], timestamp: row["timestamp"],
-                event: AuditEvent(
-                    kind: kind, artistID: row["artist_id"], audioSHA256: row["audio_sha256"],
-                    modelID: row["model_id"], toolVersion: row["tool_version"],
-                    parameters: JSONValue.object(jsonText: row["parameters"]),
-                    result: JSONValue.object(jsonText: row["result"])))
+        return try rows.map { try auditRecord($0, location: location) }
+    }
+
+    static func auditRecord(_ row: Row, location: String) throws -> AuditRecord {
+        let kindText: String = row["event"]
+        // The CHECK constraint admits only known kinds; anything else means a damaged file.
+        guard let kind = AuditEvent.Kind(rawValue: kindText) else {
+            throw RegistryError.damagedStorage(location: location, reason: "audit event \(row["seq"] as Int64? ?? 0) has unknown kind '\(kindText)'")
+        }
+        return AuditRecord(
+            sequence: row["seq"], timestamp: row["timestamp"],
+            event: AuditEvent(
+                kind: kind, artistID: row["artist_id"], audioSHA256: row["audio_sha256"],
+                modelID: row["model_id"], toolVersion: row["tool_version"],
+                parameters: JSONValue.object(jsonText: row["parameters"]),
+                result: JSONValue.object(jsonText: row["result"])),
+            seal: seal(row))
+    }
+
+    static func seal(_ row: Row) -> AuditSeal? {
+        guard let nonce: String = row["nonce"], let digest: String = row["digest"], let chain: String = row["chain"] else { return nil }
+        return AuditSeal(nonce: nonce, digest: digest, chain: chain, redactedBy: row["redacted_by"])
+    }
+
+    /// Every row exactly as stored, for `AuditChain.verify`.
+    static func auditChain(_ db: Database) throws -> AuditChain.Snapshot {
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM audit ORDER BY seq").map { row in
+            AuditChain.Row(
+                sequence: row["seq"], timestamp: row["timestamp"], kind: row["event"], artistID: row["artist_id"],
+                audioSHA256: row["audio_sha256"], modelID: row["model_id"], toolVersion: row["tool_version"],
+                parametersJSON: row["parameters"], resultJSON: row["result"], seal: seal(row))
+        }
+        return AuditChain.Snapshot(rows: rows, highestIssued: try highestIssued(db))
+    }
+
+    /// AUTOINCREMENT's high-water mark: it stays above the last row when the tail is deleted.
+    static func highestIssued(_ db: Database) throws -> Int64 {
+        try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'audit'") ?? 0
+    }
+
+    static func auditHead(_ db: Database) throws -> AuditHead? {
+        try Row.fetchOne(db, sql: "SELECT seq, chain FROM audit ORDER BY seq DESC LIMIT 1").map {
+            AuditHead(sequence: $0["seq"], chain: $0["chain"])
         }
     }
 
-    static func appendAudit(_ db: Database, _ event: AuditEvent, timestamp: String) throws {
+    /// A cheap check of the log's end before anything is appended to it: the last event links to the one
+    /// before it and no event after it was deleted. (A tail deleted and then hidden by a new event would
+    /// otherwise look sound.) Returns the problem, or nil.
+    static func auditTailProblem(_ db: Database) throws -> String? {
+        let rows = try Row.fetchAll(db, sql: "SELECT seq, digest, chain FROM audit ORDER BY seq DESC LIMIT 2")
+        let issued = try highestIssued(db)
+        guard let last = rows.first else {
+            return issued > 0 ? "its audit log is empty, but \(issued) event(s) were written: they were deleted" : nil
+        }
+        let sequence: Int64 = last["seq"]
+        if issued > sequence { return "audit events \(sequence + 1)–\(issued) were deleted from the end of the log" }
+        let previous: String = rows.count > 1 ? rows[1]["chain"] : AuditChain.genesis
+        if rows.count > 1, (rows[1]["seq"] as Int64) != sequence - 1 { return "audit event \(sequence - 1) was deleted" }
+        if AuditChain.link(previous: previous, digest: last["digest"]) != (last["chain"] as String) {
+            return "the last audit event (\(sequence)) does not follow the one before it: the log was edited"
+        }
+        return nil
+    }
+
+    static func nextAuditSequence(_ db: Database) throws -> Int64 {
+        max(try highestIssued(db), try Int64.fetchOne(db, sql: "SELECT max(seq) FROM audit") ?? 0) + 1
+    }
+
+    /// Appends after checking the log's end (`auditTailProblem`), so a cut tail is never hidden by new events.
+    static func appendAudit(_ db: Database, _ event: AuditEvent, timestamp: String, location: String) throws {
+        if let problem = try auditTailProblem(db) { throw RegistryError.damagedStorage(location: location, reason: problem) }
+        let previous = try String.fetchOne(db, sql: "SELECT chain FROM audit ORDER BY seq DESC LIMIT 1") ?? AuditChain.genesis
+        let row = try AuditChain.Row(sequence: try nextAuditSequence(db), timestamp: timestamp, event: event)
+        try insertAudit(db, row, seal: AuditChain.seal(row, previous: previous))
+    }
+
+    static func insertAudit(_ db: Database, _ row: AuditChain.Row, seal: AuditSeal, table: String = "audit") throws {
         try db.execute(sql: """
-            INSERT INTO audit (timestamp, event, artist_id, audio_sha256, model_id, tool_version, parameters, result)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO \(table) (seq, timestamp, event, artist_id, audio_sha256, model_id, tool_version, parameters, result,
+                               nonce, digest, chain, redacted_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [
-                timestamp, event.kind.rawValue, event.artistID, event.audioSHA256, event.modelID, event.toolVersion,
-                try JSONValue.object(event.parameters).jsonText(), try JSONValue.object(event.result).jsonText(),
+                row.sequence, row.timestamp, row.kind, row.artistID, row.audioSHA256, row.modelID, row.toolVersion,
+                row.parametersJSON, row.resultJSON, seal.nonce, seal.digest, seal.chain, seal.redactedBy,
             ])
+    }
+
+    static func auditRecords(_ db: Database, involving artistID: String, location: String) throws -> [AuditRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT * FROM audit WHERE artist_id = ? OR event IN ('identify', 'scan') ORDER BY seq
+            """, arguments: [artistID]).map { try auditRecord($0, location: location) }
+    }
+
+    /// Rewrites an event's content (sequence, time, kind, digest and chain stay) under a fresh nonce.
+    static func redactAudit(_ db: Database, sequence: Int64, event: AuditEvent, redactedBy: Int64, location: String) throws -> String {
+        guard let timestamp = try String.fetchOne(db, sql: "SELECT timestamp FROM audit WHERE seq = ?", arguments: [sequence]) else {
+            throw RegistryError.damagedStorage(location: location, reason: "audit event \(sequence) vanished during an erasure")
+        }
+        let row = try AuditChain.Row(sequence: sequence, timestamp: timestamp, event: event)
+        let nonce = AuditChain.newNonce()
+        try db.execute(sql: """
+            UPDATE audit SET artist_id = ?, audio_sha256 = ?, model_id = ?, tool_version = ?, parameters = ?, result = ?,
+                             nonce = ?, redacted_by = ?
+            WHERE seq = ?
+            """, arguments: [row.artistID, row.audioSHA256, row.modelID, row.toolVersion, row.parametersJSON, row.resultJSON,
+                             nonce, redactedBy, sequence])
+        return row.digest(nonce: nonce)
     }
 }

@@ -6,6 +6,8 @@ import LikenessRegistry
 /// `BEGIN IMMEDIATE` transaction, through the bridge.
 struct SQLiteTransaction: RegistryTransaction {
     let bridge: TransactionBridge
+    /// The registry file, for messages.
+    let location: String
 
     func artist(id: String) async throws -> ArtistRecord? {
         try await bridge.perform { db in try SQLiteQueries.artist(db, id: id) }
@@ -99,6 +101,23 @@ struct SQLiteTransaction: RegistryTransaction {
     }
 
     func appendAudit(_ event: AuditEvent, timestamp: String) async throws {
-        try await bridge.perform { db in try SQLiteQueries.appendAudit(db, event, timestamp: timestamp) }
+        let location = location
+        try await bridge.perform { db in try SQLiteQueries.appendAudit(db, event, timestamp: timestamp, location: location) }
+    }
+
+    func nextAuditSequence() async throws -> Int64 {
+        try await bridge.perform { db in try SQLiteQueries.nextAuditSequence(db) }
+    }
+
+    func auditRecords(involving artistID: String) async throws -> [AuditRecord] {
+        let location = location
+        return try await bridge.perform { db in try SQLiteQueries.auditRecords(db, involving: artistID, location: location) }
+    }
+
+    func redactAudit(sequence: Int64, event: AuditEvent, redactedBy: Int64) async throws -> String {
+        let location = location
+        return try await bridge.perform { db in
+            try SQLiteQueries.redactAudit(db, sequence: sequence, event: event, redactedBy: redactedBy, location: location)
+        }
     }
 }

@@ -90,7 +90,7 @@ struct AuditScanEventTests {
         #expect(after.last?.event.kind == .scan)
 
         let raw = try RawDatabase.open(temp.registryURL)
-        #expect(try await raw.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == 2)
+        #expect(try await raw.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == SQLiteRegistryStore.schemaVersion)
         for sql in ["UPDATE audit SET tool_version = 'forged'", "DELETE FROM audit WHERE seq = 4"] {
             let error = #expect(throws: DatabaseError.self) { try raw.write { db in try db.execute(sql: sql) } }
             #expect(error?.message?.contains("append-only") == true, "\(sql): the triggers survive the rebuild")
@@ -101,7 +101,7 @@ struct AuditScanEventTests {
             }
         }
         let tables = try await raw.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE name LIKE 'audit%' ORDER BY name") }
-        #expect(tables == ["audit", "audit_no_delete", "audit_no_update"])
+        #expect(tables == ["audit", "audit_by_artist", "audit_no_delete", "audit_no_update"])
 
         // Opening again does not migrate twice.
         #expect(try await Registry(sqliteAt: temp.registryURL).auditEvents().count == 4)

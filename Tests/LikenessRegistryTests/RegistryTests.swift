@@ -133,42 +133,84 @@ struct RegistryTests {
         #expect(try await registry.index(modelID: "unknown-model").count == 0)
     }
 
-    @Test(arguments: StoreKind.allCases) func removeErasesEverythingButTheAuditFact(_ kind: StoreKind) async throws {
+    @Test(arguments: StoreKind.allCases) func removeErasesThePersonEverywhere(_ kind: StoreKind) async throws {
         let fixture = try RegistryFixture(kind)
         defer { fixture.cleanUp() }
         let registry = fixture.registry
+        let secretID = "quillon-vexworth"
         let secretName = "Quillon Vexworth"
         let secretConsent = "I, Quillon Vexworth, consent to enrolment."
         let secretFile = "quillon_vexworth_interview.wav"
         var clips = Fixtures.clips(seed: 5, count: 2)
         clips = clips.map { var clip = $0; clip.fileName = secretFile; return clip }
-        _ = try await registry.enroll(artistID: "a-001", name: secretName, consent: secretConsent, clips: clips, toolVersion: Fixtures.tool)
+        _ = try await registry.enroll(artistID: nil, name: secretName, consent: secretConsent, clips: clips, toolVersion: Fixtures.tool)
         _ = try await registry.enroll(artistID: "keep", name: "Keeper", consent: nil, clips: Fixtures.clips(seed: 6, count: 1), toolVersion: Fixtures.tool)
+        // Events that name the artist among others, and a 1:1 comparison with a score.
+        try await registry.recordAudit(AuditEvent(
+            kind: .compare, artistID: secretID, audioSHA256: Fixtures.sha(98), modelID: Fixtures.model, toolVersion: Fixtures.tool,
+            result: ["score": 0.8125, "log10_lr": 3.5]))
+        try await registry.recordAudit(AuditEvent(
+            kind: .identify, audioSHA256: Fixtures.sha(99), modelID: Fixtures.model, toolVersion: Fixtures.tool,
+            result: ["matches": [["artist": .string(secretID), "score": 0.91], ["artist": "keep", "score": 0.2]]]))
+        try await registry.recordAudit(AuditEvent(
+            kind: .scan, modelID: Fixtures.model, toolVersion: Fixtures.tool,
+            parameters: ["artists": [.string(secretID), "keep"]], result: ["hits_by_artist": [secretID: 3, "keep": 1]]))
 
-        let removed = try await registry.remove(id: "a-001", toolVersion: Fixtures.tool)
-        #expect(removed.clips == 2)
+        // The vectors as stored (unit length), and a positive control: before erasure the files hold them.
+        let stored = try #require(try await registry.voiceprint(artistID: secretID, modelID: Fixtures.model))
+        let vectors = ([stored.mean] + stored.clips.map(\.embedding)).map { vector in
+            vector.withUnsafeBufferPointer { Data(buffer: $0) }.prefix(16)
+        }
+        let files = kind == .sqlite ? ["", "-wal"].map { URL(fileURLWithPath: fixture.temp.registryURL.path + $0) } : []
+        func fileBytes() -> Data { files.reduce(into: Data()) { $0 += FileManager.default.contents(atPath: $1.path) ?? Data() } }
+        if kind == .sqlite {
+            #expect(vectors.allSatisfy { fileBytes().range(of: $0) != nil }, "control: the stored vectors are in the files")
+            #expect(fileBytes().range(of: Data(secretName.utf8)) != nil, "control: the name is in the files")
+        }
+
+        let receipt = try await registry.remove(id: secretID, toolVersion: Fixtures.tool)
+        #expect(receipt.artist.clips == 2 && receipt.clipsRemoved == 2 && receipt.voiceprintsRemoved == 1)
+        #expect(receipt.eventsRedacted == 5, "two enrols, the compare, the identify, the scan")
         #expect(try await registry.artists().map(\.id) == ["keep"])
         #expect(try await registry.index(modelID: Fixtures.model).artistIDs == ["keep"])
-        await #expect(throws: RegistryError.artistNotFound(id: "a-001")) { try await registry.artist(id: "a-001") }
-        await #expect(throws: RegistryError.artistNotFound(id: "a-001")) { try await registry.remove(id: "a-001", toolVersion: Fixtures.tool) }
-
-        #expect(try await registry.voiceprint(artistID: "a-001", modelID: Fixtures.model) == nil)
+        await #expect(throws: RegistryError.artistNotFound(id: secretID)) { try await registry.artist(id: secretID) }
+        await #expect(throws: RegistryError.artistNotFound(id: secretID)) { try await registry.remove(id: secretID, toolVersion: Fixtures.tool) }
+        #expect(try await registry.voiceprint(artistID: secretID, modelID: Fixtures.model) == nil)
         #expect(try await registry.store.exportedArtists().map(\.artist.id) == ["keep"])
         if kind == .sqlite {
-            let rows = try RawDatabase.counts(fixture.temp.registryURL, artistID: "a-001")
+            let rows = try RawDatabase.counts(fixture.temp.registryURL, artistID: secretID)
             #expect(rows == RawDatabase.Counts(artists: 0, clips: 0, voiceprints: 0))
         }
 
-        let audit = try await registry.auditEvents(artistID: "a-001")
-        #expect(audit.map(\.event.kind) == [.enrol, .enrol, .remove])
-        #expect(audit.last?.event.result["clips_removed"] == 2)
+        // The audit log keeps a tombstone that does not name the artist, and the chain still verifies.
+        #expect(try await registry.auditEvents(artistID: secretID).isEmpty)
+        let events = try await registry.auditEvents()
+        let tombstone = try #require(events.last)
+        #expect(tombstone.event.kind == .remove && tombstone.event.artistID == nil)
+        #expect(tombstone.event.parameters["erasure_id"] == .string(receipt.erasureID))
+        #expect(tombstone.event.result["clips_removed"] == 2)
+        let identify = try #require(events.first { $0.event.kind == .identify })
+        #expect(identify.event.result["matches"] == [["artist": "keep", "score": 0.2]])
+        let scan = try #require(events.first { $0.event.kind == .scan })
+        #expect(scan.event.parameters["artists"] == ["keep"] && scan.event.result["hits_by_artist"] == ["keep": 1])
+        let compare = try #require(events.first { $0.event.kind == .compare })
+        #expect(compare.event.result == ["redacted": true] && compare.event.audioSHA256 == nil && compare.seal?.redactedBy == tombstone.sequence)
+        let verification = try await registry.verify()
+        #expect(verification.ok, "\(verification)")
+        #expect(verification.audit.redacted == 5)
 
-        // secure_delete + WAL truncation: no trace of the name, consent or file name in the files.
-        for suffix in kind == .sqlite ? ["", "-wal"] : [] {
-            let url = URL(fileURLWithPath: fixture.temp.registryURL.path + suffix)
+        // No row anywhere and no byte in the files: name, id, consent, file name, clip hashes, scores, vectors.
+        let audit = try JSONEncoder().encode(events)
+        for secret in [secretName, secretID, secretConsent, secretFile, clips[0].sha256, "3.5", "0.91"] {
+            #expect(audit.range(of: Data(secret.utf8)) == nil, "'\(secret)' still in the audit log")
+        }
+        for url in files {
             guard let bytes = FileManager.default.contents(atPath: url.path) else { continue }
-            for secret in [secretName, secretConsent, secretFile] {
+            for secret in [secretName, secretID, secretConsent, secretFile, clips[0].sha256, clips[1].sha256] {
                 #expect(bytes.range(of: Data(secret.utf8)) == nil, "'\(secret)' still in \(url.lastPathComponent)")
+            }
+            for vector in vectors {
+                #expect(bytes.range(of: vector) == nil, "a vector of the erased artist is still in \(url.lastPathComponent)")
             }
         }
     }
@@ -196,7 +238,7 @@ struct RegistryTests {
 
         let object = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(events[1])) as? [String: Any])
         #expect(Set(object.keys) == ["seq", "timestamp", "event", "artist_id", "audio_sha256", "model_id",
-                                      "tool_version", "parameters", "result"])
+                                      "tool_version", "parameters", "result", "nonce", "digest", "chain"])
         #expect(object["event"] as? String == "compare")
         let decoded = try JSONDecoder().decode(AuditRecord.self, from: JSONEncoder().encode(events[2]))
         #expect(decoded == events[2])

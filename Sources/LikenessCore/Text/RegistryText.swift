@@ -36,6 +36,8 @@ public enum RegistryText {
             var line = "\(e.sequence)  \(e.timestamp)  \(e.event.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) "
                 + "\(e.event.artistID ?? "-")  \(e.event.audioSHA256.map { String($0.prefix(16)) } ?? "")"
             if e.event.kind == .scan { line += scanSummary(e.event) }
+            if case .string(let erasure)? = e.event.parameters["erasure_id"] { line += "erasure \(erasure)" }
+            if e.seal?.redactedBy != nil { line += "  (redacted by erasure event \(e.seal!.redactedBy!))" }
             return line
         }
     }
@@ -57,5 +59,26 @@ public enum RegistryText {
         }
         if case .string(let error)? = event.result["error"] { text += "; failed: \(error)" }
         return text
+    }
+
+    /// `likeness registry verify` as text: one line per check, then the verdict.
+    public static func verification(_ v: RegistryVerification) -> [String] {
+        var lines = ["registry \(v.location)"]
+        lines.append(v.storageProblems.isEmpty ? "storage: ok (SQLite integrity check, file modes)"
+                                               : "storage: \(v.storageProblems.count) problem(s)")
+        lines += v.storageProblems.map { "  \($0)" }
+        lines.append(v.voiceprintProblems.isEmpty ? "voiceprints: ok (\(v.voiceprintsChecked) checked: finite, one dimension, unit norm)"
+                                                  : "voiceprints: \(v.voiceprintProblems.count) damaged of \(v.voiceprintsChecked)")
+        lines += v.voiceprintProblems.map { "  \($0)" }
+        let audit = v.audit
+        if let problem = audit.problem {
+            lines.append("audit log: FAILS at event \(problem.sequence): \(problem.reason)")
+            lines.append("  verified up to event \(audit.head.sequence)")
+        } else {
+            lines.append("audit log: ok (\(audit.events) event(s) chained\(audit.redacted > 0 ? ", \(audit.redacted) redacted by erasures" : ""))")
+            lines.append("audit head \(audit.head.text)")
+        }
+        lines.append(v.ok ? "verified: no damage or tampering found" : "NOT verified: see the lines above")
+        return lines
     }
 }

@@ -73,6 +73,11 @@ public struct BuildEvidenceReport: Sendable {
             "preprocessing": provenance.parameters["preprocess"] ?? "",
             "registry": registryName,
         ]
+        // The log as it stood when the report was made (this report's own event follows it): a later
+        // `likeness registry verify --expect-head` shows whether the log up to here was changed since.
+        if let head = try await registry.auditHead() {
+            method["audit log head"] = "\(head.text) (check later with `likeness registry verify --expect-head \(head.text)`)"
+        }
         method["best single enrolled clip"] = String(format: "%.3f (%@)", outcome.artist.bestClipScore,
                                                      String(outcome.artist.bestClipSha256.prefix(16)))
         let fileName = URL(fileURLWithPath: clipPath).lastPathComponent

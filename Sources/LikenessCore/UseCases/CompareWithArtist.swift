@@ -59,14 +59,16 @@ public struct CompareWithArtist: Sendable {
                           cohortName: l.cohortName, nearestCohortVoices: l.nearest,
                           sentence: ComparisonSentences.percentile(l, who: artist.name) ?? "")
         }
+        let head = try await registry.recordAudit(AuditEvents.comparison(
+            artistID: artistID, clipSHA256: outcome.clip.sha256, scoring: scoring, assessment: assessment,
+            bestClipScore: artist.bestClipScore))
         var parameters = scoring.provenanceParameters
         parameters["score"] = "cosine vs artist mean voiceprint"
         parameters["artist"] = artistID
+        // The audit log's head including this comparison: `likeness registry verify --expect-head` checks it later.
+        parameters["audit_head"] = head?.text
         let provenance = Provenance(model: analyzer.embedder.identity, preprocess: analyzer.preprocess,
                                     audio: [outcome.clip.sha256], parameters: parameters)
-        try await registry.recordAudit(AuditEvents.comparison(
-            artistID: artistID, clipSHA256: outcome.clip.sha256, scoring: scoring, assessment: assessment,
-            bestClipScore: artist.bestClipScore))
         return VoiceComparison(
             assessment: assessment, scoring: "cosine against the artist's mean voiceprint", a: outcome.clip.summary,
             b: nil, artist: artist, likeness: likeness,

@@ -61,13 +61,14 @@ public struct Identify: Sendable {
                          bestClipSha256: m.bestClipSHA256, clips: m.clips, llr: a.statement?.llr,
                          log10LR: a.statement?.log10LR, verbal: a.statement?.verbal, percentile: a.likeness?.percentile)
         }
+        let head = try await registry.recordAudit(AuditEvents.identification(
+            clipSHA256: clip.sha256, modelID: modelID, top: top, matches: matches.map { ($0.artist, $0.score) }))
         var parameters = scoring.provenanceParameters
         parameters["top"] = "\(top)"
         parameters["score"] = "cosine vs artist mean voiceprint"
+        parameters["audit_head"] = head?.text
         let provenance = Provenance(model: analyzer.embedder.identity, preprocess: analyzer.preprocess,
                                     audio: [clip.sha256], parameters: parameters)
-        try await registry.recordAudit(AuditEvents.identification(
-            clipSHA256: clip.sha256, modelID: modelID, top: top, matches: matches.map { ($0.artist, $0.score) }))
         return Result(clip: clip.summary, scoring: "cosine against each artist's mean voiceprint",
                       calibration: scoring.calibration?.summary, matches: matches, artistsSearched: index.count,
                       artistsWithoutModel: withoutModel, provenance: provenance)

@@ -102,19 +102,20 @@ public struct Scan: Sendable {
             // Refused before scanning (settings, options): nothing to record. Failed mid-scan (the output
             // could not be written): the rows written so far are on record.
             if collected.filesWritten > 0 {
-                try? await registry.recordAudit(ScanAudit.event(
+                _ = try? await registry.recordAudit(ScanAudit.event(
                     request: request, modelID: modelID, screen: screenStatement, items: items.count, artistsSearched: scorer.count,
                     summary: nil, hitsByArtist: collected.hitsByArtist, error: "\(error)"))
             }
             throw error
         }
-        try await registry.recordAudit(ScanAudit.event(
+        let head = try await registry.recordAudit(ScanAudit.event(
             request: request, modelID: modelID, screen: screenStatement, items: items.count, artistsSearched: scorer.count,
             summary: summary, hitsByArtist: collected.hitsByArtist, error: nil))
 
-        let parameters = ScanAudit.methodParameters(options: options, scoring: scoring, artistsSearched: scorer.count,
+        var parameters = ScanAudit.methodParameters(options: options, scoring: scoring, artistsSearched: scorer.count,
                                                     tileSeconds: Double(stages.windowed.tileSamples) / 16000,
                                                     confirmer: stages.confirmer, screen: stages.confirmer.map { _ in stages.windowed })
+        parameters["audit head"] = head?.text
         if let report = request.report {
             try ScanSummaryReport.write(to: report, records: resumed.records + collected.records, parameters: parameters)
         }

@@ -7,11 +7,14 @@ public struct AuditRecord: Sendable, Codable, Equatable {
     /// ISO 8601 UTC with milliseconds, e.g. `2025-01-31T12:00:00.000Z`.
     public var timestamp: String
     public var event: AuditEvent
+    /// Nonce, digest and chain value (`AuditChain`); nil only for events a store returns without them.
+    public var seal: AuditSeal?
 
-    public init(sequence: Int64, timestamp: String, event: AuditEvent) {
+    public init(sequence: Int64, timestamp: String, event: AuditEvent, seal: AuditSeal? = nil) {
         self.sequence = sequence
         self.timestamp = timestamp
         self.event = event
+        self.seal = seal
     }
 
     enum CodingKeys: String, CodingKey {
@@ -24,6 +27,7 @@ public struct AuditRecord: Sendable, Codable, Equatable {
         sequence = try container.decode(Int64.self, forKey: .sequence)
         timestamp = try container.decode(String.self, forKey: .timestamp)
         event = try AuditEvent(from: decoder)
+        seal = try? AuditSeal(from: decoder)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -31,5 +35,6 @@ public struct AuditRecord: Sendable, Codable, Equatable {
         try container.encode(sequence, forKey: .sequence)
         try container.encode(timestamp, forKey: .timestamp)
         try event.encode(to: encoder)
+        try seal?.encode(to: encoder)
     }
 }

@@ -92,6 +92,19 @@ public actor InMemoryRegistryStore: RegistryStore {
         return state.audit.filter { $0.event.artistID == artistID }
     }
 
+    public func auditChain() throws -> AuditChain.Snapshot {
+        AuditChain.Snapshot(rows: try state.audit.map {
+            try AuditChain.Row(sequence: $0.sequence, timestamp: $0.timestamp, event: $0.event, seal: $0.seal)
+        }, highestIssued: nil)
+    }
+
+    public func auditHead() -> AuditHead? {
+        state.audit.last.flatMap { record in record.seal.map { AuditHead(sequence: record.sequence, chain: $0.chain) } }
+    }
+
+    /// Memory has no storage of its own to check.
+    public func storageProblems() -> [String] { [] }
+
     public var revision: Int64 { state.revision }
 
     /// Nothing to scrub: deleted values are gone with the dictionary entries.

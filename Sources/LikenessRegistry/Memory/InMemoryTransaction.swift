@@ -61,7 +61,31 @@ final class InMemoryTransaction: RegistryTransaction {
     }
 
     func appendAudit(_ event: AuditEvent, timestamp: String) async throws {
-        let sequence = (state.audit.last?.sequence ?? 0) + 1
-        state.audit.append(AuditRecord(sequence: sequence, timestamp: timestamp, event: try event.stored()))
+        let sequence = try await nextAuditSequence()
+        let stored = try event.stored()
+        let seal = AuditChain.seal(try AuditChain.Row(sequence: sequence, timestamp: timestamp, event: stored),
+                                   previous: state.audit.last?.seal?.chain ?? AuditChain.genesis)
+        state.audit.append(AuditRecord(sequence: sequence, timestamp: timestamp, event: stored, seal: seal))
+    }
+
+    func nextAuditSequence() async throws -> Int64 {
+        (state.audit.last?.sequence ?? 0) + 1
+    }
+
+    func auditRecords(involving artistID: String) async throws -> [AuditRecord] {
+        state.audit.filter { $0.event.artistID == artistID || $0.event.kind == .identify || $0.event.kind == .scan }
+    }
+
+    func redactAudit(sequence: Int64, event: AuditEvent, redactedBy: Int64) async throws -> String {
+        guard let index = state.audit.firstIndex(where: { $0.sequence == sequence }), let old = state.audit[index].seal else {
+            throw RegistryError.damaged(location: "memory", artistID: "-", reason: "audit event \(sequence) is missing")
+        }
+        var record = state.audit[index]
+        record.event = try event.stored()
+        let nonce = AuditChain.newNonce()
+        let digest = try AuditChain.Row(sequence: sequence, timestamp: record.timestamp, event: record.event).digest(nonce: nonce)
+        record.seal = AuditSeal(nonce: nonce, digest: old.digest, chain: old.chain, redactedBy: redactedBy)
+        state.audit[index] = record
+        return digest
     }
 }

@@ -112,7 +112,7 @@ public struct ArtistIndex: Sendable {
     public func scores(_ query: [Float]) throws -> [ArtistMatch] {
         guard count > 0 else { return [] }
         let unit = try prepare(query)
-        return (0..<count).map { match(row: $0, unit: unit, meanScore: meanScore(row: $0, unit: unit)) }
+        return try (0..<count).map { try match(row: $0, unit: unit, meanScore: meanScore(row: $0, unit: unit)) }
     }
 
     /// The `k` artists with the highest mean score, best first.
@@ -129,14 +129,14 @@ public struct ArtistIndex: Sendable {
                 }
             }
         }
-        return heap.sortedBestFirst().map { match(row: $0.row, unit: unit, meanScore: $0.score) }
+        return try heap.sortedBestFirst().map { try match(row: $0.row, unit: unit, meanScore: $0.score) }
     }
 
     /// Scores against one artist; nil when the artist has no voiceprint for this model.
     public func match(_ query: [Float], artistID: String) throws -> ArtistMatch? {
         guard let row = rowOfArtist[artistID] else { return nil }
         let unit = try prepare(query)
-        return match(row: row, unit: unit, meanScore: meanScore(row: row, unit: unit))
+        return try match(row: row, unit: unit, meanScore: meanScore(row: row, unit: unit))
     }
 
     // MARK: - Scoring internals
@@ -157,7 +157,11 @@ public struct ArtistIndex: Sendable {
         }
     }
 
-    private func match(row: Int, unit: [Float], meanScore: Float) -> ArtistMatch {
+    /// Cosines of unit vectors lie in [-1, 1] up to float rounding; anything else (NaN, 1e24) comes from
+    /// damaged vectors and must never reach a calibration as a number.
+    private static let scoreTolerance: Float = 1e-3
+
+    private func match(row: Int, unit: [Float], meanScore: Float) throws -> ArtistMatch {
         var best = -Float.infinity
         var bestClip = clipStart[row]
         clipVectors.withUnsafeBufferPointer { matrix in
@@ -167,6 +171,9 @@ public struct ArtistIndex: Sendable {
                     if score > best { best = score; bestClip = clip }
                 }
             }
+        }
+        for score in [meanScore, best] where !(abs(score) <= 1 + Self.scoreTolerance) {
+            throw RegistryError.scoreOutOfRange(artistID: artistIDs[row], modelID: modelID, score: score)
         }
         return ArtistMatch(
             artist: artistIDs[row], name: names[row], score: meanScore, bestClipScore: best,

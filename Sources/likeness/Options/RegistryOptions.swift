@@ -31,6 +31,8 @@ struct RegistryOptions: ParsableArguments {
 
     /// The one place that picks the store for a location (a `postgres://` location would be chosen here).
     private func makeStore(create: Bool, schema: SQLiteRegistryStore.SchemaPolicy) throws -> SQLiteRegistryStore {
-        try SQLiteRegistryStore(url: url, options: .init(createIfMissing: create, schema: schema))
+        let store = try SQLiteRegistryStore(url: url, options: .init(createIfMissing: create, schema: schema))
+        store.notices.forEach { Output.warn($0) }
+        return store
     }
 }

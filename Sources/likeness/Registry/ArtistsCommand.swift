@@ -47,9 +47,14 @@ struct ArtistsCommand: AsyncParsableCommand {
 
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Erase an artist: every clip record, voiceprint and the consent. Cannot be undone.",
+            abstract: "Erase an artist: name, consent, every clip record and voiceprint, and their audit content. Cannot be undone.",
             discussion: """
-            The audit log keeps only that an erasure of this id happened, and how many clips it removed.
+            Deletes the artist's name, consent and its history, every clip record (file name, SHA-256, embedding) and
+            every voiceprint, and drops the artist from the audit log: their events keep only kind and time, identify
+            and scan events lose the artist's entry and score. The log records the erasure under a random erasure id
+            with the counts; nothing in it links back to the person. The deleted bytes are then scrubbed from the
+            registry file and its -wal file; if another process is reading the registry, the command waits, then
+            says so (run `likeness registry scrub` later). Exports and reports written earlier are not touched.
 
             Example:
               likeness artists remove alice-example
@@ -60,9 +65,12 @@ struct ArtistsCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let removed = try await registry.openExistingForWriting().remove(id: id, toolVersion: ToolVersion.string)
-            if json { try Output.printJSON(removed); return }
-            print("erased \(removed.name) (id \(removed.id)): \(removed.clips) clip(s) and their voiceprints")
+            let receipt = try await registry.openExistingForWriting().remove(id: id, toolVersion: ToolVersion.string)
+            if json { try Output.printJSON(receipt); return }
+            print("erased \(receipt.artist.name) (id \(receipt.artist.id)): \(receipt.clipsRemoved) clip record(s), "
+                  + "\(receipt.voiceprintsRemoved) voiceprint(s); \(receipt.eventsRedacted) audit event(s) redacted")
+            print("erasure id \(receipt.erasureID) (audit event \(receipt.auditSequence)): keep it in your own records if you "
+                  + "need to show later which erasure this was; the registry holds nothing that links it to the artist")
         }
     }
 }

@@ -44,5 +44,6 @@ struct IdentifyCommand: AsyncParsableCommand {
         result.clip.warnings.forEach { Output.warn($0) }
         if json { return try Output.printJSON(result) }
         result.lines(clipName: file).forEach { print($0) }
+        if let head = result.provenance.parameters["audit_head"] { print("audit head \(head)") }
     }
 }

@@ -8,7 +8,7 @@ struct RegistryCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "registry",
         abstract: "Export or import the registry (versioned JSON: voiceprints, clip records, consent).",
-        subcommands: [Export.self, Import.self, Audit.self, Migrate.self]
+        subcommands: [Export.self, Import.self, Audit.self, Verify.self, Scrub.self, Migrate.self]
     )
 
     struct Export: AsyncParsableCommand {
@@ -65,9 +65,66 @@ struct RegistryCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let events = try await registry.openExisting().auditEvents(artistID: artist)
+            let registry = try registry.openExisting()
+            let events = try await registry.auditEvents(artistID: artist)
             if json { try Output.printJSON(events); return }
             RegistryText.auditLog(events).forEach { print($0) }
+            if let head = try await registry.auditHead() { print("head \(head.text)") }
+        }
+    }
+
+    struct Verify: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check the registry: SQLite integrity, every stored voiceprint, the audit log's hash chain, file modes.",
+            discussion: """
+            Exits 0 when everything holds and 1 otherwise, naming the first bad audit event. Every audit event carries
+            the digest of its content and a hash chained to the previous event, so an edited, deleted, inserted or
+            reordered event fails. Someone able to rewrite the file could recompute the whole chain: compare with a
+            head printed earlier (every compare, identify, scan and report prints `audit head SEQ:HASH`) using
+            --expect-head, which also detects a log cut short.
+
+            Examples:
+              likeness registry verify
+              likeness registry verify --expect-head 42:3f1c…(64 hex digits) --json
+            """)
+        @OptionGroup var registry: RegistryOptions
+        @Option(help: "A head printed earlier, as SEQ:HASH; the log must still hold that event with that hash.")
+        var expectHead: String?
+        @Flag(help: "Print JSON.") var json = false
+
+        func validate() throws {
+            if let expectHead, AuditHead(text: expectHead) == nil {
+                throw ValidationError("--expect-head must be SEQ:HASH with a 64-digit hex hash, as printed by likeness (got '\(expectHead)')")
+            }
+        }
+
+        func run() async throws {
+            let result = try await registry.openExisting().verify(expectedHead: expectHead.flatMap(AuditHead.init(text:)))
+            if json { try Output.printJSON(result) } else { RegistryText.verification(result).forEach { print($0) } }
+            if !result.ok { throw ExitCode(1) }
+        }
+    }
+
+    struct Scrub: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Finish an erasure: copy the zeroed pages into the registry file and empty its -wal file.",
+            discussion: """
+            `likeness artists remove` does this itself; it is needed only when that command reported that another
+            process was reading the registry. Waits for readers (up to 10 s), then says whether it finished.
+
+            Example:
+              likeness registry scrub --registry team.sqlite
+            """)
+        @OptionGroup var registry: RegistryOptions
+
+        func run() async throws {
+            let reg = try registry.openExistingForWriting()
+            do {
+                try await reg.store.scrubErasedData()
+            } catch RegistryError.erasureNotScrubbed {
+                throw LikenessError.conflict("another process is still reading \(reg.location); the old pages stay until it finishes. Run this again then")
+            }
+            print("scrubbed \(reg.location): deleted data is gone from the file and its -wal file")
         }
     }
 }

@@ -192,5 +192,6 @@ struct ScanCommand: AsyncParsableCommand {
             + "\(result.hits) hit(s) in \(result.filesWithHits) file(s), \(result.errors) error(s)"
         if result.skipped > 0 { line += ", \(result.skipped) skipped (already in \(out ?? "the output"))" }
         Output.note(line)
+        if let head = result.provenance.parameters["audit head"] { Output.note("audit head \(head)") }
     }
 }

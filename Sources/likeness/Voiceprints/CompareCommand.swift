@@ -51,6 +51,8 @@ struct CompareCommand: AsyncParsableCommand {
             result = try CompareClips(analyzer: analyzer, scoring: scoring).run(files[0], files[1])
         }
         (result.a.warnings + (result.b?.warnings ?? [])).forEach { Output.warn($0) }
-        if json { try Output.printJSON(result) } else { print(result.sentence) }
+        if json { try Output.printJSON(result); return }
+        print(result.sentence)
+        if let head = result.provenance.parameters["audit_head"] { print("audit head \(head)") }
     }
 }
