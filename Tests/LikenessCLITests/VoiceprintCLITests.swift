@@ -38,7 +38,7 @@ struct VoiceprintCLITests {
           .enabled(if: CLI.reference != nil, "../shared/reference is absent"))
     func closeWithOwnPreprocessing() throws {
         let ref = try #require(CLI.reference)
-        let run = try CLI.run(["embed", ref.appendingPathComponent("ref_input.wav").path, "--model", "ge2e", "--json"])
+        let run = try CLI.run(["embed", ref.appendingPathComponent("ref_input.wav").path, "--model", "ge2e", "--level", "resemblyzer", "--json"])
         #expect(run.status == 0, "\(run.stderr)")
         let item = try #require((try CLI.json(run.stdout) as? [[String: Any]])?.first)
         let embedding = try #require(item["embedding"] as? [Double])

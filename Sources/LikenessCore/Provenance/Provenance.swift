@@ -17,9 +17,9 @@ public struct Provenance: Codable, Sendable {
     /// UTC, ISO 8601.
     public let timestamp: String
 
-    /// The preprocessing statement recorded for `preprocess` on or off.
-    public static func preprocessing(_ on: Bool) -> String {
-        on ? "volume -30 dBFS (increase only) + VAD silence trimming" : "off"
+    /// The preprocessing statement recorded for `preprocess` on or off, with the model's level normalisation.
+    public static func preprocessing(_ on: Bool, level: String? = nil) -> String {
+        on ? "\(level ?? "volume -30 dBFS (increase only)") + VAD silence trimming" : "off"
     }
 
     public init(model: ModelIdentity, preprocess: Bool, audio: [String], parameters: [String: String],
@@ -37,7 +37,7 @@ public struct Provenance: Codable, Sendable {
             params["fusion_weights"] = components.map { "\($0.model.name) \($0.weight)" }.joined(separator: ", ")
         }
         if let precision = model.precision { params["precision"] = precision.rawValue }
-        params["preprocess"] = Self.preprocessing(preprocess)
+        params["preprocess"] = Self.preprocessing(preprocess, level: model.level)
         self.parameters = params
         timestamp = Timestamp.seconds(date)
     }

@@ -20,7 +20,7 @@ public struct CAMPlusPlusEmbedder: SpeakerEmbedder {
 
     public var identity: ModelIdentity {
         ModelIdentity(name: CAMPlusPlusModel.descriptor.name, id: network.modelID, file: network.file?.path,
-                      sha256: network.file?.sha256)
+                      sha256: network.file?.sha256, level: options.level.description)
     }
     public var dimension: Int { CAMPlusPlusWeights.embeddingSize }
 
@@ -55,7 +55,7 @@ public struct CAMPlusPlusEmbedder: SpeakerEmbedder {
     /// The `preprocess: true` conditioning: GE2E's increase-only volume normalisation and silence trimming.
     /// May return an empty signal when no speech is found.
     public func preprocess(_ samples16k: [Float]) -> [Float] {
-        trimmer.trim(samples16k, gain: GE2EVoiceprinter.volumeGain(samples16k, targetDBFS: options.audioNormTargetDBFS))
+        trimmer.trim(samples16k, gain: options.level.gain(samples16k))
     }
 
     /// The 192-d embedding before L2 normalisation (the network's output). Up to `options.maximumChunkSeconds`
@@ -87,7 +87,7 @@ public struct CAMPlusPlusEmbedder: SpeakerEmbedder {
 
     /// `preprocess(samples16k).count`, from the speech mask alone (no trimmed copy of a long recording).
     private func speechSampleCount(_ samples16k: [Float]) -> Int {
-        let gain = GE2EVoiceprinter.volumeGain(samples16k, targetDBFS: options.audioNormTargetDBFS)
+        let gain = options.level.gain(samples16k)
         return trimmer.speechMask(samples16k, gain: gain).count { $0 } * trimmer.options.samplesPerWindow
     }
 
@@ -101,7 +101,21 @@ public struct CAMPlusPlusEmbedder: SpeakerEmbedder {
         guard seconds >= options.minimumSpeechSeconds, samples16k.count >= 400 else {
             throw VoiceprintError.tooLittleSpeech(seconds: seconds)
         }
-        return Voiceprint(modelID: modelID, embedding: VectorMath.l2Normalized(try rawEmbedding(samples16k: samples16k)),
+        // A fixed level scales what the network sees too (the fbank's log floor makes it level-dependent otherwise).
+        var input = samples16k
+        if preprocess, case .fixed = options.level {
+            let gain = options.level.gain(samples16k)
+            if gain != 1 { scaleInPlace(&input, gain) }
+        }
+        return Voiceprint(modelID: modelID, embedding: VectorMath.l2Normalized(try rawEmbedding(samples16k: input)),
                           partials: [], speechSeconds: seconds)
+    }
+}
+
+/// Scales in place (a plain loop the compiler vectorises).
+@inline(__always)
+private func scaleInPlace(_ samples: inout [Float], _ gain: Float) {
+    samples.withUnsafeMutableBufferPointer { buffer in
+        for i in buffer.indices { buffer[i] *= gain }
     }
 }

@@ -17,6 +17,7 @@ public enum CAMPlusPlusModel {
             var campp = CAMPlusPlusOptions()
             // At least one 25 ms frame, even when the caller scores everything (eval, calibrate).
             campp.minimumSpeechSeconds = max(0.025, options.minimumSpeechSeconds)
+            campp.level = options.level
             let url = options.file ?? file.defaultURL()
             return try CAMPlusPlusEmbedder(modelURL: url, options: campp)
         })

@@ -3,9 +3,12 @@ import LikenessVAD
 /// Options of `CAMPlusPlusEmbedder`. The front end itself (fbank + mean normalisation) is fixed: the model was
 /// trained on it.
 public struct CAMPlusPlusOptions: Sendable, Equatable {
-    /// Loudness target of the `preprocess: true` path, as GE2E's (`GE2EVoiceprinter.volumeGain`: RMS of the
-    /// int16-scaled signal, gain only ever increased). Default -30 dBFS.
-    public var audioNormTargetDBFS: Double = -30
+    /// Level normalisation of the `preprocess: true` path. Default `.resemblyzer`: GE2E's increase-only gain, used
+    /// by the silence trimmer to measure speech while the network sees the samples as given (3D-Speaker). With
+    /// `.fixed` the network input is scaled to the target as well, so nothing depends on the recording level
+    /// (the fbank's log floor otherwise weighs quiet recordings differently); the catalogue's analysis path uses
+    /// `LevelNormalization.levelIndependent`.
+    public var level: LevelNormalization = .resemblyzer
     /// Silence trimming of the `preprocess: true` path (the same trimmer and settings as GE2E).
     public var silenceTrim: SilenceTrimOptions = .init()
     /// Less audio than this (after preprocessing) throws `VoiceprintError.tooLittleSpeech`. 3D-Speaker has no
@@ -29,7 +32,7 @@ public struct CAMPlusPlusOptions: Sendable, Equatable {
 
     /// Throws `VoiceprintError.invalidOptions` when a value is outside its documented range.
     public func validate() throws {
-        guard audioNormTargetDBFS.isFinite else { throw VoiceprintError.invalidOptions("audioNormTargetDBFS must be finite") }
+        guard level.targetDBFS.isFinite else { throw VoiceprintError.invalidOptions("the level target must be finite") }
         guard minimumSpeechSeconds >= 0.025 else { throw VoiceprintError.invalidOptions("minimumSpeechSeconds must be >= 0.025") }
         guard maximumChunkSeconds >= 1, maximumChunkSeconds.isFinite else {
             throw VoiceprintError.invalidOptions("maximumChunkSeconds must be >= 1")

@@ -19,8 +19,13 @@ public struct ModelDescriptor: Sendable {
         /// Less speech than this (seconds, after preprocessing) is refused rather than embedded.
         public var minimumSpeechSeconds: Double
         public var precision: ModelPrecision
+        /// How the recording level is set (preprocessing on). Default `LevelNormalization.levelIndependent`;
+        /// `.resemblyzer` reproduces the reference implementations.
+        public var level: LevelNormalization
 
-        public init(file: URL? = nil, minimumSpeechSeconds: Double = 1.0, precision: ModelPrecision = .float32) {
+        public init(file: URL? = nil, minimumSpeechSeconds: Double = 1.0, precision: ModelPrecision = .float32,
+                    level: LevelNormalization = .levelIndependent) {
+            self.level = level
             self.file = file
             self.minimumSpeechSeconds = minimumSpeechSeconds
             self.precision = precision

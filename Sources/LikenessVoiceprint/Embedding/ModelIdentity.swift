@@ -13,6 +13,9 @@ public struct ModelIdentity: Sendable, Codable, Equatable {
     public var precision: ModelPrecision?
     /// For a fusion: the models fused and their weights (their files and SHA-256s are here, not above).
     public var components: [Component]?
+    /// How the recording level is set before the model (`LevelNormalization.description`); nil when the model
+    /// does not normalise it.
+    public var level: String?
 
     /// One model of a fusion and its weight.
     public struct Component: Sendable, Codable, Equatable {
@@ -25,7 +28,8 @@ public struct ModelIdentity: Sendable, Codable, Equatable {
     }
 
     public init(name: String, id: String, file: String? = nil, sha256: String? = nil, precision: ModelPrecision? = nil,
-                components: [Component]? = nil) {
+                components: [Component]? = nil, level: String? = nil) {
+        self.level = level
         self.name = name
         self.id = id
         self.file = file

@@ -53,7 +53,8 @@ public struct FusionEmbedder: SpeakerEmbedder {
 
     public var identity: ModelIdentity {
         ModelIdentity(name: name, id: Self.id(components.map { ($0.embedder.modelID, $0.weight) }),
-                      components: components.map { .init(model: $0.embedder.identity, weight: $0.weight) })
+                      components: components.map { .init(model: $0.embedder.identity, weight: $0.weight) },
+                      level: components.first?.embedder.identity.level)
     }
 
     public var dimension: Int { components.reduce(0) { $0 + $1.embedder.dimension } }

@@ -14,6 +14,7 @@ public enum GE2EModel {
         loadSpeakerEmbedder: { options in
             var ge2e = GE2EOptions()
             ge2e.minimumSpeechSeconds = options.minimumSpeechSeconds
+            ge2e.level = options.level
             return try GE2EVoiceprinter(modelURL: options.file ?? GE2EModelSource.defaultModelURL(), options: ge2e,
                                         precision: options.precision)
         })

@@ -12,9 +12,10 @@ public struct GE2EOptions: Sendable, Equatable {
     /// Mel frames (10 ms each) per partial window (`partials_n_frames`). The model was trained on 160; other
     /// values change the embeddings. Default 160.
     public var partialFrames: Int = 160
-    /// Loudness target of `normalize_volume` in dBFS (RMS of the int16-scaled signal); the gain is only ever
-    /// increased. Default -30.
-    public var audioNormTargetDBFS: Double = -30
+    /// Level normalisation before silence trimming. Default `.resemblyzer` (`normalize_volume` to -30 dBFS,
+    /// increase only), which reproduces Resemblyzer; the catalogue's analysis path uses
+    /// `LevelNormalization.levelIndependent`.
+    public var level: LevelNormalization = .resemblyzer
     /// Silence trimming (Resemblyzer's `trim_long_silences`, WebRTC-style VAD mode 3 on 30 ms windows).
     public var silenceTrim: SilenceTrimOptions = .init()
     /// Less audio than this (after preprocessing) throws `VoiceprintError.tooLittleSpeech`. Resemblyzer has no
@@ -32,7 +33,7 @@ public struct GE2EOptions: Sendable, Equatable {
             throw VoiceprintError.invalidOptions("rate \(rate) gives a hop of \(hop) frames; it must be in 1...\(partialFrames)")
         }
         guard minCoverage > 0, minCoverage <= 1 else { throw VoiceprintError.invalidOptions("minCoverage must be in (0, 1]") }
-        guard audioNormTargetDBFS.isFinite else { throw VoiceprintError.invalidOptions("audioNormTargetDBFS must be finite") }
+        guard level.targetDBFS.isFinite else { throw VoiceprintError.invalidOptions("the level target must be finite") }
         guard minimumSpeechSeconds >= 0 else { throw VoiceprintError.invalidOptions("minimumSpeechSeconds must be >= 0") }
     }
 }

@@ -16,7 +16,7 @@ public struct GE2EVoiceprinter: WindowedSpeakerEmbedder {
 
     public var identity: ModelIdentity {
         ModelIdentity(name: GE2EModel.descriptor.name, id: encoder.modelID, file: encoder.file?.path,
-                      sha256: encoder.file?.sha256, precision: encoder.precision)
+                      sha256: encoder.file?.sha256, precision: encoder.precision, level: options.level.description)
     }
     public var dimension: Int { GE2EEncoder.embeddingSize }
 
@@ -34,11 +34,12 @@ public struct GE2EVoiceprinter: WindowedSpeakerEmbedder {
         try self.init(encoder: GE2EEncoder(modelURL: modelURL, precision: precision), options: options)
     }
 
-    /// `preprocess_wav` for audio already at 16 kHz: `normalize_volume` (increase only), then
+    /// `preprocess_wav` for audio already at 16 kHz: level normalisation (`options.level`; Resemblyzer's
+    /// `normalize_volume` raises quiet audio only), then
     /// `trim_long_silences`. The result may be empty when no speech is found. The gain is applied while
     /// trimming, so only the trimmed copy is made; `extraCapacity` reserves room for padding.
     public func preprocess(_ samples16k: [Float], extraCapacity: Int = 0) -> [Float] {
-        trimmer.trim(samples16k, gain: Self.volumeGain(samples16k, targetDBFS: options.audioNormTargetDBFS),
+        trimmer.trim(samples16k, gain: options.level.gain(samples16k),
                      extraCapacity: extraCapacity)
     }
 
@@ -49,7 +50,7 @@ public struct GE2EVoiceprinter: WindowedSpeakerEmbedder {
     public func preprocess(_ piece: [Float], within surrounding: [Float], at offset: Int,
                            extraCapacity: Int = 0) -> [Float] {
         trimmer.trim(piece, within: surrounding, at: offset,
-                     gain: Self.volumeGain(piece, targetDBFS: options.audioNormTargetDBFS), extraCapacity: extraCapacity)
+                     gain: options.level.gain(piece), extraCapacity: extraCapacity)
     }
 
     /// Resemblyzer's `normalize_volume(wav, target, increase_only=True)`: the level is the RMS of
@@ -63,14 +64,7 @@ public struct GE2EVoiceprinter: WindowedSpeakerEmbedder {
     /// The gain `normalizeVolume` applies: 1 for empty or silent input or when the level is already at or
     /// above the target.
     public static func volumeGain(_ wav: [Float], targetDBFS: Double) -> Float {
-        guard !wav.isEmpty else { return 1 }
-        let int16Max = 32767.0
-        let meanSquare = wav.reduce(0.0) { $0 + Double($1) * int16Max * Double($1) * int16Max } / Double(wav.count)
-        guard meanSquare > 0 else { return 1 }
-        let levelDBFS = 20 * log10(meanSquare.squareRoot() / int16Max)
-        let change = targetDBFS - levelDBFS
-        guard change > 0 else { return 1 }
-        return Float(pow(10, change / 20))
+        LevelNormalization.increaseOnly(targetDBFS: targetDBFS).gain(wav)
     }
 
     /// Frames between window starts: numpy's round (half to even) of 16000 / rate / 160.

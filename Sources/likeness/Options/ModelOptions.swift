@@ -17,6 +17,18 @@ struct ModelName: ExpressibleByArgument, Sendable {
     static var allValueStrings: [String] { ModelCatalogue.names(role: .speakerEmbedder) }
 }
 
+/// `--level`: a dBFS target, or `resemblyzer`.
+struct LevelSetting: ExpressibleByArgument, Sendable {
+    let level: LevelNormalization
+    init?(argument: String) {
+        if argument.lowercased() == "resemblyzer" { level = .resemblyzer; return }
+        guard let target = Double(argument), target.isFinite, target < 0, target >= -60 else { return nil }
+        level = .fixed(targetDBFS: target)
+    }
+    init(_ level: LevelNormalization) { self.level = level }
+    var defaultValueDescription: String { LevelNormalization.format(level.targetDBFS) }
+}
+
 /// Which voiceprint model a command uses, shared by every command that embeds audio.
 struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("model"),
@@ -36,7 +48,12 @@ struct ModelOptions: ParsableArguments {
         valueName: "float32|int8"))
     var precision: ModelPrecision = .float32
 
-    @Flag(help: "Skip volume normalisation and silence trimming (input must already be preprocessed 16 kHz audio).")
+    @Option(help: ArgumentHelp(
+        "Recording level every clip is scaled to before analysis, in dBFS RMS from -60 to -1 (default -20; write --level=-24), so scores do not depend on how loud a clip was recorded or mastered; or 'resemblyzer': raise quiet audio to -30 only, as Resemblyzer does (to reproduce it).",
+        valueName: "dBFS|resemblyzer"))
+    var level = LevelSetting(.levelIndependent)
+
+    @Flag(help: "Skip level normalisation and silence trimming (input must already be preprocessed 16 kHz audio).")
     var noPreprocess = false
 
     func validate() throws {
@@ -61,7 +78,7 @@ struct ModelOptions: ParsableArguments {
         }
         return try model.descriptor.speakerEmbedder(.init(
             file: modelFile.map { URL(fileURLWithPath: $0) }, minimumSpeechSeconds: minimumSpeech ?? defaultMinimumSpeech,
-            precision: precision))
+            precision: precision, level: level.level))
     }
 
     func makeAnalyzer(defaultMinimumSpeech: Double = 1.0) throws -> ClipAnalyzer {

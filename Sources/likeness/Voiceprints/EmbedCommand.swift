@@ -8,9 +8,10 @@ struct EmbedCommand: ParsableCommand {
         commandName: "embed",
         abstract: "Compute the voiceprint (speaker embedding) of each audio file.",
         discussion: """
-        With --model ge2e (the default) the front end normalises volume to -30 dBFS (increase only), trims long \
-        silences with a voice-activity detector, cuts 1.6 s partial windows (1.3 per second) and averages \
-        their embeddings.
+        Every clip is first scaled to one recording level (--level, default -20 dBFS RMS), so the voiceprint does \
+        not depend on how loud it was recorded. With --model ge2e the front end then trims long silences with a \
+        voice-activity detector, cuts 1.6 s partial windows (1.3 per second) and averages their embeddings; \
+        --model campplus embeds the whole recording; --model fusion (the default) does both.
 
         Examples:
           likeness embed samples/alice_1.wav

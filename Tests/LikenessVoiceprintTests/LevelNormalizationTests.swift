@@ -1,0 +1,35 @@
+import Foundation
+import LikenessVoiceprint
+import Testing
+
+@Suite("Level normalisation")
+struct LevelNormalizationTests {
+    /// A 1 kHz tone at amplitude `a`: RMS a/√2.
+    static func tone(_ amplitude: Float, count: Int = 16000) -> [Float] {
+        (0..<count).map { amplitude * sin(2 * .pi * 1000 * Float($0) / 16000) }
+    }
+
+    @Test func fixedBringsEveryLevelToTheTarget() throws {
+        for amplitude: Float in [0.001, 0.03, 0.5, 4] {
+            let samples = Self.tone(amplitude)
+            let gain = LevelNormalization.fixed(targetDBFS: -30).gain(samples)
+            let level = try #require(LevelNormalization.levelDBFS(samples.map { $0 * gain }))
+            #expect(abs(level + 30) < 1e-3, "amplitude \(amplitude): level \(level)")
+        }
+    }
+
+    @Test func increaseOnlyLeavesLoudAudioAsItIs() throws {
+        let loud = Self.tone(0.5), quiet = Self.tone(0.001)
+        #expect(LevelNormalization.resemblyzer.gain(loud) == 1)
+        let raised = try #require(LevelNormalization.levelDBFS(quiet.map { $0 * LevelNormalization.resemblyzer.gain(quiet) }))
+        #expect(abs(raised + 30) < 1e-3)
+        // The same gain Resemblyzer's normalize_volume computes.
+        #expect(LevelNormalization.resemblyzer.gain(quiet) == GE2EVoiceprinter.volumeGain(quiet, targetDBFS: -30))
+    }
+
+    @Test func silenceAndNonFiniteInputKeepUnitGain() {
+        #expect(LevelNormalization.levelIndependent.gain([]) == 1)
+        #expect(LevelNormalization.levelIndependent.gain([Float](repeating: 0, count: 100)) == 1)
+        #expect(LevelNormalization.levelDBFS([.infinity, 1]) == nil)
+    }
+}
