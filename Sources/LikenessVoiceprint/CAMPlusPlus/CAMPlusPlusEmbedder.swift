@@ -107,8 +107,8 @@ public struct CAMPlusPlusEmbedder: SpeakerEmbedder {
             let gain = options.level.gain(samples16k)
             if gain != 1 { scaleInPlace(&input, gain) }
         }
-        return Voiceprint(modelID: modelID, embedding: VectorMath.l2Normalized(try rawEmbedding(samples16k: input)),
-                          partials: [], speechSeconds: seconds)
+        return try Voiceprint(modelID: modelID, embedding: VectorMath.l2Normalized(try rawEmbedding(samples16k: input)),
+                          partials: [], speechSeconds: seconds).checkedFinite()
     }
 }
 

@@ -16,6 +16,13 @@ public struct Voiceprint: Sendable, Codable, Equatable {
         self.partials = partials
         self.speechSeconds = speechSeconds
     }
+
+    /// The voiceprint, or `VoiceprintError.nonFinite` when any value is NaN or infinite: a model fed samples far
+    /// outside ±1 (a float file scaled by 1e20) overflows, and such a vector must never be scored or printed.
+    public func checkedFinite() throws -> Voiceprint {
+        guard embedding.allSatisfy(\.isFinite), !embedding.isEmpty else { throw VoiceprintError.nonFinite }
+        return self
+    }
 }
 
 /// Why a recording could not be embedded.
@@ -24,6 +31,8 @@ public enum VoiceprintError: Error, Equatable, CustomStringConvertible {
     case tooLittleSpeech(seconds: Double)
     /// Options outside their documented range.
     case invalidOptions(String)
+    /// The model's output held NaN or infinite values.
+    case nonFinite
 
     public var description: String {
         switch self {
@@ -31,6 +40,9 @@ public enum VoiceprintError: Error, Equatable, CustomStringConvertible {
             return "only \(String(format: "%.2f", seconds)) s of speech after silence trimming: too little for a reliable voiceprint"
         case .invalidOptions(let reason):
             return "invalid voiceprint options: \(reason)"
+        case .nonFinite:
+            return "the voiceprint came out as NaN or infinite values: the samples are far outside the normal range "
+                + "(a float file scaled by a huge factor?); check the file, or analyse it with the default --level"
         }
     }
 }

@@ -107,8 +107,8 @@ public struct GE2EVoiceprinter: WindowedSpeakerEmbedder {
         wav.append(contentsOf: repeatElement(0, count: paddedCount - speechCount))
         let mel = try FeaturePreset.ge2eMel.compute(wav, sampleRate: Self.sampleRate)
         let partials = embedPartials(mel: mel, slices: slices)
-        return Voiceprint(modelID: modelID, embedding: Self.utteranceEmbedding(partials), partials: partials,
-                          speechSeconds: seconds)
+        return try Voiceprint(modelID: modelID, embedding: Self.utteranceEmbedding(partials), partials: partials,
+                          speechSeconds: seconds).checkedFinite()
     }
 
     /// The per-window embeddings for mel-frame ranges of a `frames × 40` mel power spectrogram.
