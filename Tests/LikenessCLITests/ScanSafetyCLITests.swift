@@ -164,4 +164,31 @@ struct ScanHelpCLITests {
         }
         #expect(run.stdout.contains("--force"))
     }
+
+    @Test("a hit needs evidence: the closest artist of an unknown voice is a best_match row, not a hit; exit 0 / 3 / 1",
+          arguments: [[], ["--calibration", "default"]])
+    func hitsNeedSupportAndExitCodesSayWhatFailed(_ calibration: [String]) throws {
+        let f = try ScanSafetyCLITests.fixture()
+        let other = f.folder.appendingPathComponent("-other.wav").path
+        let known = f.folder.appendingPathComponent("@bob.wav").path
+        let run = try CLI.run(["scan", "--registry", f.registry, "--format", "jsonl"] + calibration + ["--", other, known])
+        #expect(run.status == 0, "\(run.stderr)")
+        var rows: [[String: Any]] = []
+        for line in run.stdout.split(separator: "\n") { rows.append(try #require(try CLI.json(String(line)) as? [String: Any])) }
+        func row(_ suffix: String) -> [String: Any]? {
+            rows.first { row in (row["file"] as? String).map { $0.hasSuffix(suffix) } ?? false }
+        }
+        let otherRow = try #require(row("-other.wav"))
+        #expect(otherRow["kind"] as? String == "best_match", "\(otherRow)")
+        if let lr = otherRow["log10_lr"] as? Double { #expect(lr <= 0) }
+        let bobRow = try #require(row("@bob.wav"))
+        #expect(bobRow["kind"] as? String == "hit" && bobRow["artist"] as? String == "bob", "\(bobRow)")
+
+        let broken = f.dir.appendingPathComponent("broken.wav")
+        try Data("not audio at all".utf8).write(to: broken)
+        let some = try CLI.run(["scan", "--registry", f.registry, "--", broken.path, known])
+        #expect(some.status == 3, "some files failed: \(some.stderr)")
+        let all = try CLI.run(["scan", "--registry", f.registry, "--", broken.path])
+        #expect(all.status == 1, "every file failed: \(all.stderr)")
+    }
 }

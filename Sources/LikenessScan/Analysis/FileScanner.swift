@@ -29,11 +29,16 @@ public struct ScanHit: Sendable, Equatable {
     /// 1-based rank of the artist for this file among all artists searched (by log10 LR, else cosine).
     public var rank: Int
     public var selectedBy: Selection
+    /// Whether the evidence supports the artist: LR > 1 with a calibration, else a cosine at or above the
+    /// model's support cosine (`FileScanner.supportScore`) or the given `--min-score`; marked segments count as
+    /// support. An unsupported artist is listed as the file's best match only, never as a hit.
+    public var supported: Bool
     /// Where the voice is likely (long recordings only), in time order.
     public var segments: [ScanSegment]
 
     public init(artist: String, name: String, score: Double, bestClipScore: Double, llr: Double?, log10LR: Double?,
-                percentile: Double?, rank: Int, selectedBy: Selection, segments: [ScanSegment]) {
+                percentile: Double?, rank: Int, selectedBy: Selection, supported: Bool = true, segments: [ScanSegment]) {
+        self.supported = supported
         self.artist = artist
         self.name = name
         self.score = score
@@ -256,7 +261,11 @@ public final class FileScanner {
         let llrs = scorer.llrs(scores: scores, embedding: embedding)
         let key: (Int) -> Double = { llrs?[$0] ?? Double(scores[$0]) }
         let order = scores.indices.sorted { key($0) > key($1) || (key($0) == key($1) && $0 < $1) }
-        var selected: [(row: Int, rank: Int, by: ScanHit.Selection)] = []
+        // Support: the LR favours the artist (with a calibration), else the cosine reaches the given minimum or,
+        // for --top, the model's own support cosine.
+        let minimumScore: Double = if case .minScore(let s) = options.hitRule { s } else { Self.supportScore(modelID: scorer.index.modelID) }
+        let supports: (Int) -> Bool = { row in llrs.map { $0[row] > 0 } ?? (Double(scores[row]) >= minimumScore) }
+        var selected: [(row: Int, rank: Int, by: ScanHit.Selection, supported: Bool)] = []
         for (position, row) in order.enumerated() {
             let id = scorer.artistIDs[row]
             let passes: Bool
@@ -265,11 +274,10 @@ public final class FileScanner {
             case .minScore(let s): passes = Double(scores[row]) >= s
             case .minLog10LR(let l): passes = (llrs.map { $0[row] / M_LN10 } ?? -.infinity) >= l
             }
-            if passes {
-                let by: ScanHit.Selection = if case .top = options.hitRule { .top } else { .threshold }
-                selected.append((row, position + 1, by))
-            } else if segments[id]?.isEmpty == false {
-                selected.append((row, position + 1, .segments))
+            if segments[id]?.isEmpty == false {
+                selected.append((row, position + 1, passes ? (options.hitRule.isTop ? .top : .threshold) : .segments, true))
+            } else if passes {
+                selected.append((row, position + 1, options.hitRule.isTop ? .top : .threshold, supports(row)))
             }
         }
         return try selected.map { s in
@@ -280,9 +288,23 @@ public final class FileScanner {
             return ScanHit(artist: id, name: match?.name ?? id, score: score,
                            bestClipScore: Double(match?.bestClipScore ?? .nan), llr: llr, log10LR: llr.map { $0 / M_LN10 },
                            percentile: scorer.percentile(score: score, row: s.row), rank: s.rank, selectedBy: s.by,
-                           segments: segments[id] ?? [])
+                           supported: s.supported, segments: segments[id] ?? [])
         }
     }
+}
+
+extension FileScanner {
+    /// The cosine at which an uncalibrated score counts as support for `--top` hits: the model's own marking
+    /// cosine (GE2E `ScanOptions.defaultWindowMinScore`, CAM++ and the fusion `Confirmer.defaultPieceMinScore`),
+    /// measured as the level that separates an enrolled speaker's speech from others' (cosines of different
+    /// models are on different scales).
+    public static func supportScore(modelID: String) -> Double {
+        Confirmer.defaultPieceMinScore[modelID] ?? ScanOptions.defaultWindowMinScore
+    }
+}
+
+extension HitRule {
+    var isTop: Bool { if case .top = self { true } else { false } }
 }
 
 /// Why a recording gave no result.

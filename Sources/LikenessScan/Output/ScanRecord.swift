@@ -7,7 +7,12 @@ import LikenessVoiceprint
 /// a group whose last record (`row == rows`) is missing was cut off and is dropped on `--resume`.
 public struct ScanRecord: Codable, Sendable, Equatable {
     public enum Kind: String, Codable, Sendable {
+        /// The evidence supports the artist (LR > 1 with a calibration, else the cosine reached the support
+        /// cosine or --min-score; or segments were marked for them).
         case hit
+        /// The file's best artist under --top, but the evidence does not support them (LR <= 1, or a cosine
+        /// below the support cosine): recorded so every file's closest artist is on record, never counted as a hit.
+        case bestMatch = "best_match"
         /// Scanned, but no artist passed the hit rule.
         case noHit = "no_hit"
         case error
@@ -58,7 +63,8 @@ public struct ScanRecord: Codable, Sendable, Equatable {
         case scannedAt = "scanned_at"
     }
 
-    /// The records of one file: one per hit (best first), else one `no_hit` or `error` record.
+    /// The records of one file: one per listed artist (`hit` or `best_match`, best first), else one `no_hit` or
+    /// `error` record.
     /// Numbers are rounded to 6 decimals (scores, LRs) or 3 (seconds) so rows stay short and readable.
     public static func records(for result: FileResult, modelID: String, scannedAt: String,
                                settings: ScanSettings? = nil) -> [ScanRecord] {
@@ -72,6 +78,7 @@ public struct ScanRecord: Codable, Sendable, Equatable {
         base.kind = .hit
         return result.hits.enumerated().map { i, hit in
             var r = base
+            r.kind = hit.supported ? .hit : .bestMatch
             r.artist = hit.artist
             r.name = hit.name
             r.score = round(hit.score, 6)

@@ -19,8 +19,11 @@ struct ScanCommand: AsyncParsableCommand {
         .aiff .aif .caf .w64 .rf64); files named on the command line or in a manifest always get a row. \
         Each file is embedded once and scored against every artist (or those given with --artist).
 
-        Hits: without a threshold, the best --top artists of each file; with --threshold (log10 LR, needs \
-        --calibration) or --min-score (cosine), every artist over it. Files longer than --segment-over \
+        Hits: an artist is a hit only when the evidence supports them: with a calibration the likelihood ratio \
+        is above 1, without one the cosine reaches --min-score or, with --top, the model's support cosine \
+        (ge2e \(ScanOptions.defaultWindowMinScore), campplus 0.5, fusion 0.64). Without a threshold the best --top \
+        artists of each file are listed, those without support as "best_match" rows; with --threshold (log10 \
+        LR, needs --calibration) or --min-score (cosine), every artist over it. Files longer than --segment-over \
         seconds are streamed with bounded memory and cut into tiles (1.6 s, one GE2E partial, with --model ge2e) every \
         --hop seconds; a window (--window, two tiles by default) is scored on the mean of its tiles, so \
         neighbouring windows share work. Windows \
@@ -36,12 +39,16 @@ struct ScanCommand: AsyncParsableCommand {
         stores them).
 
         Output: JSON Lines, or CSV for a .csv file (--format to choose); stdout without --out. Every file \
-        gets rows: kind "hit" (one per artist), "no_hit", or "error" with the cause. Rows are appended \
+        gets rows: kind "hit" (one per supported artist), "best_match" (the closest artist, without support), \
+        "no_hit", or "error" with the cause. Rows are appended \
         and flushed file by file; --resume continues a killed scan, skipping files already in the output \
         by SHA-256 (a renamed file is still skipped). Every row records the scan's settings, and --resume \
         refuses an output scanned with other settings (threshold, artists, calibration, windows, model) \
         unless --force is given. In CSV, text that a spreadsheet would run as a formula (starting with \
         = + - or @) gets a leading '.
+
+        Exit status: 0 when every file was scanned, 3 when some files failed (their rows say why), 1 when \
+        every file failed or the scan could not run.
 
         Each scan run is one event in the registry's audit log (likeness registry audit): hit rule, \
         artist filter, counts, and the output's path and SHA-256; the scanned files are only counted.
@@ -186,12 +193,19 @@ struct ScanCommand: AsyncParsableCommand {
             throw error
         }
         bar.end()
-        if json { return try Output.printJSON(result) }
+        if json { try Output.printJSON(result); return try Self.exitStatus(result) }
         var line = "scanned \(result.files) file(s), \(String(format: "%.2f", result.audioSeconds / 3600)) h of audio in "
             + "\(String(format: "%.1f", result.wallSeconds)) s (\(String(format: "%.1f", result.realTimeFactor))x real time): "
             + "\(result.hits) hit(s) in \(result.filesWithHits) file(s), \(result.errors) error(s)"
         if result.skipped > 0 { line += ", \(result.skipped) skipped (already in \(out ?? "the output"))" }
         Output.note(line)
         if let head = result.provenance.parameters["audit head"] { Output.note("audit head \(head)") }
+        try Self.exitStatus(result)
+    }
+
+    /// 0: every file scanned; 3: some failed; 1: all failed (nothing scanned in this run or before).
+    static func exitStatus(_ result: Scan.Result) throws {
+        guard result.errors > 0 else { return }
+        throw ExitCode(result.ok + result.skipped == 0 ? 1 : 3)
     }
 }
