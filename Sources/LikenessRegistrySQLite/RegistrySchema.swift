@@ -95,6 +95,49 @@ enum RegistrySchema {
                 PRAGMA user_version = 2;
                 """)
         }
+        // v3: consent becomes a history. Every consent given or withdrawn is a `consent_event` row; an
+        // artist's state is its newest event. The statements stored in `artist.consent` so far become
+        // 'given' events with their recorded time, and those columns are cleared so the history is the only
+        // copy (erasure deletes it with the artist, by cascade). The audit table is rebuilt as in v2 so its
+        // CHECK admits the `consent`, `rename` and `remove_clip` events.
+        migrator.registerMigration("v3-consent-history") { db in
+            try db.execute(sql: """
+                CREATE TABLE consent_event (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    artist_id TEXT NOT NULL REFERENCES artist(id) ON DELETE CASCADE,
+                    status TEXT NOT NULL CHECK (status IN ('given','withdrawn')),
+                    text TEXT CHECK ((status = 'given') = (text IS NOT NULL)),
+                    recorded_at TEXT NOT NULL
+                );
+                CREATE INDEX consent_event_by_artist ON consent_event(artist_id, recorded_at, seq);
+                INSERT INTO consent_event (artist_id, status, text, recorded_at)
+                    SELECT id, 'given', consent, coalesce(consent_recorded_at, updated_at)
+                    FROM artist WHERE consent IS NOT NULL ORDER BY id;
+                UPDATE artist SET consent = NULL, consent_recorded_at = NULL;
+                CREATE TABLE audit_v3 (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    timestamp TEXT NOT NULL,
+                    event TEXT NOT NULL CHECK (event IN ('enrol','remove','compare','identify','export','import','scan',
+                                                         'consent','rename','remove_clip')),
+                    artist_id TEXT,
+                    audio_sha256 TEXT,
+                    model_id TEXT,
+                    tool_version TEXT NOT NULL,
+                    parameters TEXT NOT NULL CHECK (json_valid(parameters)),
+                    result TEXT NOT NULL CHECK (json_valid(result))
+                );
+                INSERT INTO audit_v3 (seq, timestamp, event, artist_id, audio_sha256, model_id, tool_version, parameters, result)
+                    SELECT seq, timestamp, event, artist_id, audio_sha256, model_id, tool_version, parameters, result
+                    FROM audit ORDER BY seq;
+                DROP TABLE audit;
+                ALTER TABLE audit_v3 RENAME TO audit;
+                CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+                BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+                CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+                BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+                PRAGMA user_version = 3;
+                """)
+        }
         return migrator
     }
 

@@ -271,7 +271,10 @@ public enum HTMLReport {
             ("Registry id", "<code>\(e(a.id))</code>"),
             ("Enrolled clips", Format.integer(a.enrolledClips)),
             ("Speech in enrolment", Format.seconds(a.speechSeconds)),
-        ])
+        ] + (a.consentText.map { text in
+            // A withdrawal is stated in bold: the artist asked for their voiceprint not to be used.
+            [("Consent", a.consentStatus == "withdrawn" ? "<strong>\(e(text))</strong>" : e(text))]
+        } ?? []))
         if !a.clips.isEmpty {
             let items = a.clips.map { "<li><span class=\"name\">\(e($0.fileName))</span><br/>SHA-256 <code class=\"hash\">\(e($0.sha256))</code></li>" }.joined()
             s += "<h3>Enrolled clips</h3><ol class=\"clips\">\(items)</ol>"

@@ -19,11 +19,11 @@ struct MigrationTests {
         defer { temp.cleanUp() }
         try Self.makeV1Registry(at: temp.registryURL)
         let path = temp.registryURL.path
-        let error = #expect(throws: RegistryError.schemaNeedsMigration(location: path, found: 1, current: 2)) {
+        let error = #expect(throws: RegistryError.schemaNeedsMigration(location: path, found: 1, current: 3)) {
             try Registry(sqliteAt: temp.registryURL, options: .init(createIfMissing: false, schema: .requireCurrent))
         }
         #expect(error?.description
-            == "registry at \(path) has schema 1; this likeness uses schema 2: run `likeness registry migrate` first")
+            == "registry at \(path) has schema 1; this likeness uses schema 3: run `likeness registry migrate` first")
         let userVersion = try await RawDatabase.open(temp.registryURL).read { try Int.fetchOne($0, sql: "PRAGMA user_version") }
         #expect(userVersion == 1, "opening to read did not migrate")
     }
@@ -35,9 +35,9 @@ struct MigrationTests {
         let store = try SQLiteRegistryStore(url: temp.registryURL, options: .init(createIfMissing: false, schema: .any))
         #expect(try await store.schemaVersionInFile() == 1)
         let first = try await store.migrate()
-        #expect(first.from == 1 && first.to == 2)
+        #expect(first.from == 1 && first.to == 3)
         let second = try await store.migrate()
-        #expect(second.from == 2 && second.to == 2)
+        #expect(second.from == 3 && second.to == 3)
 
         let reader = try Registry(sqliteAt: temp.registryURL, options: .init(createIfMissing: false, schema: .requireCurrent))
         try await reader.recordAudit(AuditScanEventTests.scanEvent())

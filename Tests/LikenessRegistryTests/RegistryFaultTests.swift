@@ -40,7 +40,7 @@ struct RegistryFaultTests {
         #expect(try mode(temp.registryURL.deletingLastPathComponent().path) == 0o700)
         let journal = try await RawDatabase.open(temp.registryURL).read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
-        #expect(SQLiteRegistryStore.schemaVersion == 2)
+        #expect(SQLiteRegistryStore.schemaVersion == 3)
     }
 
     @Test func missingRegistryIsAnErrorWhenNotCreating() async throws {
@@ -101,17 +101,17 @@ struct RegistryFaultTests {
         let path = temp.registryURL.path
         _ = try Registry(sqliteAt: temp.registryURL)
         try await RawDatabase.open(temp.registryURL).writeWithoutTransaction { db in try db.execute(sql: "PRAGMA user_version = 7") }
-        let byVersion = #expect(throws: RegistryError.newerSchema(location: path, found: 7, supported: 2)) {
+        let byVersion = #expect(throws: RegistryError.newerSchema(location: path, found: 7, supported: 3)) {
             try Registry(sqliteAt: temp.registryURL)
         }
         #expect(byVersion?.description
-            == "registry at \(path) was written by a newer likeness (schema 7 > 2); upgrade likeness")
+            == "registry at \(path) was written by a newer likeness (schema 7 > 3); upgrade likeness")
 
         try await RawDatabase.open(temp.registryURL).write { db in
-            try db.execute(sql: "PRAGMA user_version = 2")
-            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v3-from-the-future')")
+            try db.execute(sql: "PRAGMA user_version = 3")
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v4-from-the-future')")
         }
-        #expect(throws: RegistryError.newerSchema(location: path, found: 3, supported: 2)) { try Registry(sqliteAt: temp.registryURL) }
+        #expect(throws: RegistryError.newerSchema(location: path, found: 4, supported: 3)) { try Registry(sqliteAt: temp.registryURL) }
     }
 
     @Test func foreignFilesAreRefused() async throws {

@@ -9,14 +9,35 @@ public enum RegistryText {
             + "clips  speech   consent"
         return [header] + artists.map { a in
             a.id.padding(toLength: 20, withPad: " ", startingAt: 0) + a.name.padding(toLength: 28, withPad: " ", startingAt: 0)
-                + String(format: "%5d  %5.1f s  ", a.clips, a.speechSeconds) + (a.hasConsent ? "yes" : "no")
+                + String(format: "%5d  %5.1f s  ", a.clips, a.speechSeconds) + consentCell(a.consentState)
         }
     }
 
-    /// `likeness artists show ID`: consent, models, dates and the enrolled clips.
+    /// "given 2026-01-02", "WITHDRAWN 2026-03-04", "none": the listing's consent column.
+    static func consentCell(_ state: ConsentState) -> String {
+        let date = state.recordedAt.map { " " + $0.prefix(10) } ?? ""
+        switch state.status {
+        case .given: return "given" + date
+        case .withdrawn: return "WITHDRAWN" + date
+        case .none: return "none"
+        }
+    }
+
+    /// `likeness artists show ID`: consent and its history, models, dates and the enrolled clips.
     public static func artistDetail(_ detail: ArtistDetail) -> [String] {
         var lines = ["\(detail.name) (id \(detail.id))"]
-        lines.append(detail.consent.map { "consent   \"\($0.text)\" (recorded \($0.recordedAt))" } ?? "consent   none recorded")
+        switch detail.consentState.status {
+        case .given:
+            lines.append("consent   given: \"\(detail.consentState.text ?? "")\" (recorded \(detail.consentState.recordedAt ?? "?"))")
+        case .withdrawn:
+            lines.append("consent   WITHDRAWN on \(detail.consentState.recordedAt ?? "?") (identify and scan skip this artist unless --include-unconsented)")
+        case .none:
+            lines.append("consent   none recorded")
+        }
+        if !detail.consentHistory.isEmpty {
+            lines.append("consent history (oldest first):")
+            lines += consentHistory(detail.consentHistory)
+        }
         lines.append("models    \(detail.modelIDs.joined(separator: ", "))")
         lines.append("enrolled  \(detail.createdAt), updated \(detail.updatedAt)")
         // One row per clip and model; a clip enrolled with several models is one recording.
@@ -27,6 +48,36 @@ public enum RegistryText {
                                 c.fileName, c.durationSeconds, c.speechSeconds, c.sampleRate, String(c.sha256.prefix(16)))
                          + (severalModels ? "  \(c.modelID)" : ""))
         }
+        return lines
+    }
+
+    /// One line per consent event: "  2026-01-02T…  given      "statement"" / "withdrawn".
+    public static func consentHistory(_ history: [ConsentEvent]) -> [String] {
+        history.map { event in
+            "  \(event.recordedAt)  " + event.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
+                + (event.text.map { "\"\($0)\"" } ?? "")
+        }
+    }
+
+    /// `likeness artists consent`: what changed, then the whole history.
+    public static func consentChange(_ change: ConsentChange) -> [String] {
+        let what = change.event.status == .withdrawn
+            ? "recorded the withdrawal of consent for \(change.artistID): identify and scan no longer use this artist's voiceprints (--include-unconsented uses them anyway)"
+            : "recorded consent for \(change.artistID)" + (change.previous.status == .none ? "" : " (supersedes the \(change.previous.status.rawValue) entry of \(change.previous.recordedAt ?? "?"), kept in the history)")
+        return [what, "consent history (oldest first):"] + consentHistory(change.history)
+    }
+
+    /// `likeness artists remove-clip`: what was removed and what remains.
+    public static func clipRemoval(_ removal: ClipRemoval) -> [String] {
+        var lines = ["removed clip \(removal.sha256.prefix(16))… from \(removal.artistID) (\(removal.models.count) model(s): \(removal.models.joined(separator: ", ")))"]
+        if !removal.voiceprintsRecomputed.isEmpty {
+            lines.append("voiceprint recomputed from the remaining clips: \(removal.voiceprintsRecomputed.joined(separator: ", "))")
+        }
+        if !removal.voiceprintsRemoved.isEmpty {
+            lines.append("voiceprint deleted (no clip of that model remains): \(removal.voiceprintsRemoved.joined(separator: ", "))")
+        }
+        lines.append(String(format: "%@ now has %d clip(s), %.1f s of speech; consent history and other clips unchanged",
+                            removal.artistID, removal.artist.clips, removal.artist.speechSeconds))
         return lines
     }
 

@@ -51,6 +51,6 @@ struct CompareCommand: AsyncParsableCommand {
             result = try CompareClips(analyzer: analyzer, scoring: scoring).run(files[0], files[1])
         }
         (result.a.warnings + (result.b?.warnings ?? [])).forEach { Output.warn($0) }
-        if json { try Output.printJSON(result) } else { print(result.sentence) }
+        if json { try Output.printJSON(result) } else { result.lines.forEach { print($0) } }
     }
 }
