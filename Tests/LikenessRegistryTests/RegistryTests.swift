@@ -160,7 +160,8 @@ struct RegistryTests {
         }
 
         let audit = try await registry.auditEvents(artistID: "a-001")
-        #expect(audit.map(\.event.kind) == [.enrol, .enrol, .remove])
+        // The consent given at enrolment is an audit event of its own (status only, no statement).
+        #expect(audit.map(\.event.kind) == [.consent, .enrol, .enrol, .remove])
         #expect(audit.last?.event.result["clips_removed"] == 2)
 
         // secure_delete + WAL truncation: no trace of the name, consent or file name in the files.

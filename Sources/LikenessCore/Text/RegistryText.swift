@@ -15,7 +15,7 @@ public enum RegistryText {
 
     /// "given 2026-01-02", "WITHDRAWN 2026-03-04", "none": the listing's consent column.
     static func consentCell(_ state: ConsentState) -> String {
-        let date = state.recordedAt.map { " " + $0.prefix(10) } ?? ""
+        let date: String = state.recordedAt.map { " " + String($0.prefix(10)) } ?? ""
         switch state.status {
         case .given: return "given" + date
         case .withdrawn: return "WITHDRAWN" + date

@@ -73,7 +73,7 @@ public struct Identify: Sendable {
         let matches = try index.top(embedding, k: top).map { m -> Match in
             let voiceprint = try index.voiceprint(artistID: m.artist)
             let a = scoring.assess(score: Double(m.score), enrol: voiceprint, test: embedding, percentileReference: voiceprint)
-            let consent = search.consent[m.artist] ?? .none
+            let consent = search.consent[m.artist] ?? ConsentState.none
             return Match(artist: m.artist, name: m.name, score: m.score, bestClipScore: m.bestClipScore,
                          bestClipSha256: m.bestClipSHA256, clips: m.clips, llr: a.statement?.llr,
                          log10LR: a.statement?.log10LR, verbal: a.statement?.verbal, percentile: a.likeness?.percentile,
@@ -86,7 +86,8 @@ public struct Identify: Sendable {
         let provenance = Provenance(model: analyzer.embedder.identity, preprocess: analyzer.preprocess,
                                     audio: [clip.sha256], parameters: parameters)
         try await registry.recordAudit(AuditEvents.identification(
-            clipSHA256: clip.sha256, modelID: modelID, top: top, matches: matches.map { ($0.artist, $0.score) }))
+            clipSHA256: clip.sha256, modelID: modelID, top: top, matches: matches.map { ($0.artist, $0.score) },
+            includeUnconsented: includeUnconsented, skippedWithdrawnConsent: search.skippedWithdrawn.count))
         return Result(clip: clip.summary, scoring: "cosine against each artist's mean voiceprint",
                       calibration: scoring.calibration?.summary, matches: matches, artistsSearched: index.count,
                       artistsWithoutModel: withoutModel, artistsSkippedWithdrawnConsent: search.skippedWithdrawn.count,
