@@ -54,6 +54,8 @@ struct ConsentCLITests {
         let summary = try Self.object(scan)
         #expect(summary["artists_searched"] as? Int == 1)
         #expect(summary["artists_skipped_withdrawn_consent"] as? Int == 1)
+        #expect(((summary["provenance"] as? [String: Any])?["parameters"] as? [String: String])?["withdrawn consent"]
+                == "not scanned: 1 artist(s) (alice-example)", "the method parameters (and the --report summary) say who was left out")
         #expect(scan.stderr.contains("1 artist(s) not scanned: consent withdrawn (alice-example)"), "\(scan.stderr)")
         #expect(!(try String(contentsOfFile: out, encoding: .utf8)).contains("alice-example"))
         let refused = try CLI.run(["scan", CLI.sample("suspect_ad.wav"), "--artist", "alice-example", "--registry", db])
@@ -89,6 +91,8 @@ struct ConsentCLITests {
         let audit = try CLI.run(["registry", "audit", "--json", "--registry", db]).stdout
         let kinds = try #require(try CLI.json(audit) as? [[String: Any]]).compactMap { $0["event"] as? String }
         #expect(kinds.filter { $0 == "consent" }.count == 3)
+        let auditText = try CLI.run(["registry", "audit", "--registry", db]).stdout
+        #expect(auditText.split(separator: "\n").contains { $0.contains(" consent ") && $0.hasSuffix("withdrawn") }, "\(auditText)")
         #expect(!audit.contains("Recorded for the test") && !audit.contains("Renewed consent"))
     }
 

@@ -54,8 +54,8 @@ public enum RegistryText {
     /// One line per consent event: "  2026-01-02T…  given      "statement"" / "withdrawn".
     public static func consentHistory(_ history: [ConsentEvent]) -> [String] {
         history.map { event in
-            "  \(event.recordedAt)  " + event.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
-                + (event.text.map { "\"\($0)\"" } ?? "")
+            "  \(event.recordedAt)  " + (event.text.map { event.status.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0) + "\"\($0)\"" }
+                ?? event.status.rawValue)
         }
     }
 
@@ -87,6 +87,11 @@ public enum RegistryText {
             var line = "\(e.sequence)  \(e.timestamp)  \(e.event.kind.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)) "
                 + "\(e.event.artistID ?? "-")  \(e.event.audioSHA256.map { String($0.prefix(16)) } ?? "")"
             if e.event.kind == .scan { line += scanSummary(e.event) }
+            // Consent events hold the status (never the statement); remove_clip events counts only.
+            if e.event.kind == .consent, case .string(let status)? = e.event.result["status"] { line += status }
+            if e.event.kind == .removeClip, case .number(let rows)? = e.event.result["clip_rows_removed"] {
+                line += "\(Int(rows)) clip row(s) removed"
+            }
             return line
         }
     }

@@ -130,9 +130,14 @@ public struct Scan: Sendable {
             request: request, modelID: modelID, screen: screenStatement, items: items.count, artistsSearched: scorer.count,
             summary: summary, hitsByArtist: collected.hitsByArtist, error: nil))
 
-        let parameters = ScanAudit.methodParameters(options: options, scoring: scoring, artistsSearched: scorer.count,
+        var parameters = ScanAudit.methodParameters(options: options, scoring: scoring, artistsSearched: scorer.count,
                                                     tileSeconds: Double(stages.windowed.tileSamples) / 16000,
                                                     confirmer: stages.confirmer, screen: stages.confirmer.map { _ in stages.windowed })
+        // In the summary report's method table and the provenance: who was left out, and why.
+        parameters["withdrawn consent"] = request.includeUnconsented
+            ? "scanned too (--include-unconsented)"
+            : "not scanned: \(search.skippedWithdrawn.count) artist(s)"
+                + (search.skippedWithdrawn.isEmpty ? "" : " (\(search.skippedWithdrawn.joined(separator: ", ")))")
         if let report = request.report {
             try ScanSummaryReport.write(to: report, records: resumed.records + collected.records, parameters: parameters)
         }
