@@ -101,19 +101,8 @@ enum RegistrySchema {
         // copy (erasure deletes it with the artist, by cascade). The audit table is rebuilt as in v2 so its
         // CHECK admits the `consent`, `rename` and `remove_clip` events.
         migrator.registerMigration("v3-consent-history") { db in
+            try db.execute(sql: consentHistorySQL)
             try db.execute(sql: """
-                CREATE TABLE consent_event (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    artist_id TEXT NOT NULL REFERENCES artist(id) ON DELETE CASCADE,
-                    status TEXT NOT NULL CHECK (status IN ('given','withdrawn')),
-                    text TEXT CHECK ((status = 'given') = (text IS NOT NULL)),
-                    recorded_at TEXT NOT NULL
-                );
-                CREATE INDEX consent_event_by_artist ON consent_event(artist_id, recorded_at, seq);
-                INSERT INTO consent_event (artist_id, status, text, recorded_at)
-                    SELECT id, 'given', consent, coalesce(consent_recorded_at, updated_at)
-                    FROM artist WHERE consent IS NOT NULL ORDER BY id;
-                UPDATE artist SET consent = NULL, consent_recorded_at = NULL;
                 CREATE TABLE audit_v3 (
                     seq INTEGER PRIMARY KEY AUTOINCREMENT,
                     timestamp TEXT NOT NULL,
@@ -140,6 +129,24 @@ enum RegistrySchema {
         }
         return migrator
     }
+
+    /// The consent part of v3, apart from its audit rebuild so that it can also run on its own after another
+    /// migration that rebuilds the audit table: the `consent_event` table, each artist's statement copied into
+    /// it as a 'given' event, and the artist row's consent columns cleared.
+    static let consentHistorySQL = """
+        CREATE TABLE consent_event (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            artist_id TEXT NOT NULL REFERENCES artist(id) ON DELETE CASCADE,
+            status TEXT NOT NULL CHECK (status IN ('given','withdrawn')),
+            text TEXT CHECK ((status = 'given') = (text IS NOT NULL)),
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX consent_event_by_artist ON consent_event(artist_id, recorded_at, seq);
+        INSERT INTO consent_event (artist_id, status, text, recorded_at)
+            SELECT id, 'given', consent, coalesce(consent_recorded_at, updated_at)
+            FROM artist WHERE consent IS NOT NULL ORDER BY id;
+        UPDATE artist SET consent = NULL, consent_recorded_at = NULL;
+        """
 
     /// Schema version this build writes (= number of migrations).
     static var version: Int { migrator.migrations.count }
