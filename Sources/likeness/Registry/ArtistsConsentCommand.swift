@@ -19,7 +19,7 @@ extension ArtistsCommand {
             withdrawal. Withdrawal does not erase anything: `likeness artists remove ID` does.
 
             Examples:
-              likeness artists consent alice-example --text "Alice agrees to voice matching for 2026 (signed form 17)"
+              likeness artists consent alice-example --text "Agreed 2026, form 17"
               likeness artists consent alice-example --file consent/alice-2026.txt
               likeness artists consent alice-example --withdraw
             """)

@@ -15,10 +15,12 @@ extension ArtistsCommand {
             that model remains. The artist, the other clips and the consent history remain. The audit log records \
             how many rows were removed and voiceprints recomputed, not the clip's SHA-256; earlier audit events \
             (the enrolment, comparisons) still name it. An artist's only clip cannot be removed: erase the artist \
-            with `likeness artists remove ID`. `likeness artists show ID` lists the clips with their SHA-256.
+            with `likeness artists remove ID`. `likeness artists show ID --json` lists each clip's full SHA-256 (the \
+            text listing shortens it).
 
-            Example:
-              likeness artists remove-clip alice-example 3f2a9c...e1 (the full 64-digit SHA-256)
+            Examples:
+              likeness artists show alice-example --json
+              likeness artists remove-clip alice-example SHA256
             """)
 
         @Argument(help: "Artist id.") var id: String
