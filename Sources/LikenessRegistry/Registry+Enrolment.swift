@@ -6,8 +6,11 @@ extension Registry {
     ///
     /// The id is `artistID` or, when nil, the slug of `name`. An existing id adds clips when the
     /// names agree (case-insensitively) and throws `artistNameConflict` otherwise. Clips the artist
-    /// already has (same SHA-256 and model) are skipped and reported. A non-nil `consent` replaces the
-    /// stored consent and its timestamp. Each clip writes an `enrol` audit row (no name, no file name).
+    /// already has (same SHA-256 and model) are skipped and reported. A non-nil `consent` never replaces
+    /// consent: it is recorded as a `given` event (with a `consent` audit row) when the artist has none on
+    /// record, ignored when the same statement is in force, and refused with `consentConflict` (nothing
+    /// enrolled) when another statement is in force or consent was withdrawn. Each clip writes an `enrol`
+    /// audit row (no name, no file name).
     public func enroll(
         artistID: String?, name: String, consent: String?, clips: [ClipEnrolment], toolVersion: String
     ) async throws -> EnrolmentResult {
@@ -20,8 +23,15 @@ extension Registry {
 
         return try await store.transaction { transaction in
             let created = try await ClipStorage.ensureArtist(transaction, id: id, name: name, createdAt: now, updatedAt: now)
+            var consentRecorded = false
             if let consentText {
-                try await transaction.setConsent(ConsentRecord(text: consentText, recordedAt: now), artistID: id)
+                let current = ConsentState.of(try await transaction.consentHistory(artistID: id))
+                if try ConsentMerge.enrolmentRecords(consentText, current: current, artistID: id) {
+                    try await Self.recordConsent(
+                        ConsentEvent(status: .given, text: consentText, recordedAt: now), previous: current,
+                        source: .enrol, artistID: id, toolVersion: toolVersion, in: transaction)
+                    consentRecorded = true
+                }
             }
             var added: [String] = []
             var skipped: [String] = []
@@ -48,7 +58,7 @@ extension Registry {
             for model in models.sorted() {
                 try await ClipStorage.refreshVoiceprint(artistID: id, modelID: model, now: now, in: transaction)
             }
-            if !added.isEmpty || consentText != nil {
+            if !added.isEmpty || consentRecorded {
                 try await transaction.setUpdatedAt(now, artistID: id)
             }
             guard let summary = try await transaction.artistSummary(id: id) else {

@@ -37,7 +37,8 @@ extension Registry {
 
     /// Merges export JSON: new artists are created with their exported timestamps; existing artists
     /// (same id and name) receive the clips they lack (same artist, SHA-256 and model are skipped);
-    /// consent is taken from the export when missing here or recorded later there. Every clip is
+    /// consent events the local history lacks are appended (nothing is overwritten), so the state is
+    /// the newest event of either registry; a version-1 export's single statement is one `given` event. Every clip is
     /// validated like an enrolment; a new artist must bring clips. Appends one `import` audit row per
     /// artist touched.
     public func importRegistry(data: Data, toolVersion: String) async throws -> ImportResult {
@@ -71,15 +72,26 @@ extension Registry {
                 } catch let error as RegistryError {
                     throw RegistryError.invalidImport(reason: "\(place): \(error)")
                 }
-                var consentChanged = false
-                if var consent = artist.consent {
-                    consent.recordedAt = try timestamp(consent.recordedAt, "consent.recorded_at")
-                    let local = try await transaction.artist(id: artist.id)?.consent
-                    if ConsentMerge.importReplaces(local: local, incoming: consent) {
-                        try await transaction.setConsent(consent, artistID: artist.id)
-                        consentChanged = true
+                // Consent merges as history: the events this registry lacks are appended (never overwriting
+                // one), and the state is the newest event of either registry.
+                var incoming: [ConsentEvent] = []
+                for (eventIndex, event) in artist.storedConsentHistory.enumerated() {
+                    let field = artist.consentHistory.isEmpty ? "consent" : "consent_history[\(eventIndex)]"
+                    var event = event
+                    event.recordedAt = try timestamp(event.recordedAt, "\(field).recorded_at")
+                    event.text = event.status == .given ? ConsentMerge.enrolmentText(event.text) : nil
+                    guard event.status != .none, event.status == .withdrawn || event.text != nil else {
+                        throw RegistryError.invalidImport(reason: "\(place).\(field): a 'given' event needs a statement, and status must be 'given' or 'withdrawn'")
                     }
+                    incoming.append(event)
                 }
+                let localHistory = try await transaction.consentHistory(artistID: artist.id)
+                let newEvents = ConsentMerge.importedEvents(local: localHistory, incoming: incoming)
+                for event in newEvents {
+                    try await transaction.appendConsentEvent(event, artistID: artist.id)
+                }
+                let consentChanged = ConsentState.of(try await transaction.consentHistory(artistID: artist.id))
+                    != ConsentState.of(localHistory)
                 var added = 0
                 var skipped = 0
                 var models = Set<String>()
@@ -107,7 +119,7 @@ extension Registry {
                 }
                 if created {
                     result.createdArtists.append(artist.id)
-                } else if added > 0 || consentChanged {
+                } else if added > 0 || !newEvents.isEmpty {
                     try await transaction.setUpdatedAt(now, artistID: artist.id)
                     result.updatedArtists.append(artist.id)
                 }
@@ -123,6 +135,7 @@ extension Registry {
                     result: [
                         "artist_created": .bool(created), "clips_added": .number(Double(added)),
                         "clips_skipped": .number(Double(skipped)), "consent_updated": .bool(consentChanged),
+                        "consent_events_added": .number(Double(newEvents.count)),
                     ]),
                     timestamp: now)
             }

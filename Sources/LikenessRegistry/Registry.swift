@@ -4,7 +4,11 @@ import Foundation
 /// append-only audit log. Audio is never stored.
 ///
 /// `Registry` holds the rules (ids and names, clip validation, duplicate skipping, voiceprint refresh,
-/// consent merging, import and erasure); a `RegistryStore` holds the data. Every change is one store
+/// consent history, import and erasure); a `RegistryStore` holds the data.
+///
+/// Consent is an append-only history per artist (`Registry+Consent.swift`): its newest entry is the artist's
+/// status (given, withdrawn or none). Enrolment never replaces it; withdrawn artists are left out of
+/// `searchIndex` unless asked for. Every change is one store
 /// transaction, so a failure leaves the registry as it was and concurrent writers lose nothing.
 ///
 /// The audit log is a hash chain (`AuditChain`, checked by `verify`); it never contains names, consent text

@@ -45,6 +45,15 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable, Sendable {
     case invalidImport(reason: String)
     /// A file (the registry, its directory, an export) could not be created, written or protected.
     case fileSystem(location: String, reason: String)
+    /// Enrolment brought a consent statement other than the one in force, or consent was withdrawn: enrol
+    /// never replaces consent; `likeness artists consent` records a change in the history.
+    case consentConflict(id: String, current: ConsentState)
+    /// A consent change that is not one: an empty statement, or withdrawing consent already withdrawn.
+    case invalidConsent(id: String, reason: String)
+    /// The artist has no clip with this SHA-256.
+    case clipNotFound(id: String, sha256: String)
+    /// Removing the clip would leave the artist without clips.
+    case lastClip(id: String)
 
     public var description: String {
         switch self {
@@ -94,6 +103,19 @@ public enum RegistryError: Error, CustomStringConvertible, Equatable, Sendable {
             return "cannot import: \(reason)"
         case .fileSystem(let location, let reason):
             return "registry at \(location): \(reason)"
+        case .consentConflict(let id, let current):
+            let what = current.status == .withdrawn
+                ? "artist '\(id)' withdrew consent on \(current.recordedAt ?? "?"); enrol does not restore consent"
+                : "artist '\(id)' has other consent text on record (recorded \(current.recordedAt ?? "?")); enrol never replaces consent"
+            return what + ". Nothing was enrolled. To record new consent (the earlier entries stay in the history), run "
+                + "`likeness artists consent \(id) --text ...` (or --file), then enrol without --consent"
+        case .invalidConsent(let id, let reason):
+            return "consent of artist '\(id)': \(reason)"
+        case .clipNotFound(let id, let sha):
+            return "artist '\(id)' has no clip with SHA-256 \(sha); `likeness artists show \(id)` lists the clips"
+        case .lastClip(let id):
+            return "that is the only clip of artist '\(id)'; an artist needs at least one clip. "
+                + "Use `likeness artists remove \(id)` to erase the artist instead"
         }
     }
 }

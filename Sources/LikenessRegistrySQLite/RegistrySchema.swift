@@ -99,8 +99,33 @@ enum RegistrySchema {
         migrator.registerMigration("v3-audit-chain") { db in
             try AuditChainMigration.run(db, schemaVersion: 3)
         }
+        // v4: consent becomes a history. Every consent given or withdrawn is a `consent_event` row; an
+        // artist's state is its newest event. The statements stored in `artist.consent` so far become
+        // 'given' events with their recorded time, and those columns are cleared so the history is the only
+        // copy (erasure deletes it with the artist, by cascade).
+        migrator.registerMigration("v4-consent-history") { db in
+            try db.execute(sql: consentHistorySQL)
+            try db.execute(sql: "PRAGMA user_version = 4")
+        }
         return migrator
     }
+
+    /// Migration v4: the `consent_event` table, each artist's statement copied into it as a 'given' event, and
+    /// the artist row's consent columns cleared. (v3 already rebuilt the audit table to admit consent events.)
+    static let consentHistorySQL = """
+        CREATE TABLE consent_event (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            artist_id TEXT NOT NULL REFERENCES artist(id) ON DELETE CASCADE,
+            status TEXT NOT NULL CHECK (status IN ('given','withdrawn')),
+            text TEXT CHECK ((status = 'given') = (text IS NOT NULL)),
+            recorded_at TEXT NOT NULL
+        );
+        CREATE INDEX consent_event_by_artist ON consent_event(artist_id, recorded_at, seq);
+        INSERT INTO consent_event (artist_id, status, text, recorded_at)
+            SELECT id, 'given', consent, coalesce(consent_recorded_at, updated_at)
+            FROM artist WHERE consent IS NOT NULL ORDER BY id;
+        UPDATE artist SET consent = NULL, consent_recorded_at = NULL;
+        """
 
     /// Schema version this build writes (= number of migrations).
     static var version: Int { migrator.migrations.count }

@@ -10,14 +10,51 @@ enum SQLiteQueries {
     static func artist(_ db: Database, id: String) throws -> ArtistRecord? {
         try Row.fetchOne(db, sql: """
             SELECT id, name, consent, consent_recorded_at, created_at, updated_at FROM artist WHERE id = ?
-            """, arguments: [id]).map(artistRecord)
+            """, arguments: [id]).map { try artistRecord($0, history: try consentHistory(db, artistID: id)) }
     }
 
-    static func artistRecord(_ row: Row) -> ArtistRecord {
-        ArtistRecord(
+    /// The artist row with its consent history (the truth since schema 3; the row's own consent columns
+    /// are empty then, and read only as a fallback).
+    static func artistRecord(_ row: Row, history: [ConsentEvent]) throws -> ArtistRecord {
+        var record = ArtistRecord(
             id: row["id"], name: row["name"],
             consent: (row["consent"] as String?).map { ConsentRecord(text: $0, recordedAt: row["consent_recorded_at"] ?? "") },
-            createdAt: row["created_at"], updatedAt: row["updated_at"])
+            createdAt: row["created_at"], updatedAt: row["updated_at"], consentHistory: history)
+        record.consentHistory = record.storedConsentHistory
+        record.consent = record.consentState.record
+        return record
+    }
+
+    // MARK: - Consent
+
+    /// One artist's consent events in time order (ties in the order recorded).
+    static func consentHistory(_ db: Database, artistID: String) throws -> [ConsentEvent] {
+        try Row.fetchAll(db, sql: """
+            SELECT status, text, recorded_at FROM consent_event WHERE artist_id = ? ORDER BY recorded_at, seq
+            """, arguments: [artistID]).map(consentEvent)
+    }
+
+    /// Every artist's consent events, by artist id, each in time order.
+    static func consentHistories(_ db: Database) throws -> [String: [ConsentEvent]] {
+        var histories: [String: [ConsentEvent]] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT artist_id, status, text, recorded_at FROM consent_event ORDER BY artist_id, recorded_at, seq
+            """) {
+            histories[row["artist_id"], default: []].append(consentEvent(row))
+        }
+        return histories
+    }
+
+    static func consentEvent(_ row: Row) -> ConsentEvent {
+        // The CHECK constraint admits only 'given' and 'withdrawn'.
+        ConsentEvent(status: ConsentStatus(rawValue: row["status"]) ?? .withdrawn, text: row["text"],
+                     recordedAt: row["recorded_at"])
+    }
+
+    static func appendConsentEvent(_ db: Database, _ event: ConsentEvent, artistID: String) throws {
+        try db.execute(sql: "INSERT INTO consent_event (artist_id, status, text, recorded_at) VALUES (?, ?, ?, ?)",
+                       arguments: [artistID, event.status.rawValue, event.status == .given ? event.text : nil,
+                                   event.recordedAt])
     }
 
     /// Summaries sorted by id; one artist when `id` is given (empty if unknown). Aggregates only: no
@@ -33,8 +70,10 @@ enum SQLiteQueries {
         {
             models[row["artist_id"], default: []].append(row["model_id"])
         }
+        let histories: [String: [ConsentEvent]] = try id.map { [$0: try consentHistory(db, artistID: $0)] }
+            ?? consentHistories(db)
         return try Row.fetchAll(db, sql: """
-            SELECT a.id, a.name, a.consent IS NOT NULL AS has_consent, a.created_at, a.updated_at,
+            SELECT a.id, a.name, a.created_at, a.updated_at,
                    count(c.sha256) AS clips, coalesce(sum(c.speech_seconds), 0.0) AS speech
             FROM artist a LEFT JOIN (
                 -- A clip enrolled with several models is one recording: counted once (ClipStorage.recordings).
@@ -44,10 +83,11 @@ enum SQLiteQueries {
             GROUP BY a.id ORDER BY a.id
             """, arguments: arguments).map { row in
             let id: String = row["id"]
+            let consent = ConsentState.of(histories[id] ?? [])
             return ArtistSummary(
                 id: id, name: row["name"], clips: row["clips"], speechSeconds: row["speech"],
-                modelIDs: models[id] ?? [], hasConsent: row["has_consent"],
-                createdAt: row["created_at"], updatedAt: row["updated_at"])
+                modelIDs: models[id] ?? [], hasConsent: consent.status == .given,
+                createdAt: row["created_at"], updatedAt: row["updated_at"], consentState: consent)
         }
     }
 
@@ -128,10 +168,11 @@ enum SQLiteQueries {
                     embedding: try embedding(row, blob: "embedding", sha256: sha)),
                 enrolledAt: row["enrolled_at"]))
         }
+        let histories = try consentHistories(db)
         return try Row.fetchAll(db, sql: """
             SELECT id, name, consent, consent_recorded_at, created_at, updated_at FROM artist ORDER BY id
             """).map { row in
-            let record = artistRecord(row)
+            let record = try artistRecord(row, history: histories[row["id"]] ?? [])
             return ExportedArtist(artist: record, clips: clipsByArtist[record.id] ?? [])
         }
     }

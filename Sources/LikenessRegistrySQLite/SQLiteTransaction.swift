@@ -17,24 +17,24 @@ struct SQLiteTransaction: RegistryTransaction {
         try await bridge.perform { db in try SQLiteQueries.summaries(db, id: id).first }
     }
 
+    /// The consent goes to `consent_event` (the row's own consent columns stay empty since schema 3).
     func insertArtist(_ artist: ArtistRecord) async throws {
         try await bridge.perform { db in
             try db.execute(
                 sql: """
                     INSERT INTO artist (id, name, consent, consent_recorded_at, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    VALUES (?, ?, NULL, NULL, ?, ?)
                     """,
-                arguments: [artist.id, artist.name, artist.consent?.text, artist.consent?.recordedAt,
-                            artist.createdAt, artist.updatedAt])
+                arguments: [artist.id, artist.name, artist.createdAt, artist.updatedAt])
+            for event in artist.storedConsentHistory {
+                try SQLiteQueries.appendConsentEvent(db, event, artistID: artist.id)
+            }
         }
     }
 
     func setConsent(_ consent: ConsentRecord, artistID: String) async throws {
-        try await bridge.perform { db in
-            try db.execute(
-                sql: "UPDATE artist SET consent = ?, consent_recorded_at = ? WHERE id = ?",
-                arguments: [consent.text, consent.recordedAt, artistID])
-        }
+        try await appendConsentEvent(ConsentEvent(status: .given, text: consent.text, recordedAt: consent.recordedAt),
+                                     artistID: artistID)
     }
 
     func setUpdatedAt(_ timestamp: String, artistID: String) async throws {
@@ -118,6 +118,37 @@ struct SQLiteTransaction: RegistryTransaction {
         let location = location
         return try await bridge.perform { db in
             try SQLiteQueries.redactAudit(db, sequence: sequence, event: event, redactedBy: redactedBy, location: location)
+        }
+    }
+
+    // MARK: - Consent, rename, clip removal
+
+    func consentHistory(artistID: String) async throws -> [ConsentEvent] {
+        try await bridge.perform { db in try SQLiteQueries.consentHistory(db, artistID: artistID) }
+    }
+
+    func appendConsentEvent(_ event: ConsentEvent, artistID: String) async throws {
+        try await bridge.perform { db in try SQLiteQueries.appendConsentEvent(db, event, artistID: artistID) }
+    }
+
+    func setName(_ name: String, artistID: String) async throws {
+        try await bridge.perform { db in
+            try db.execute(sql: "UPDATE artist SET name = ? WHERE id = ?", arguments: [name, artistID])
+        }
+    }
+
+    func deleteClips(artistID: String, sha256: String) async throws -> [String] {
+        try await bridge.perform { db in
+            let models = try String.fetchAll(db, sql: "SELECT model_id FROM clip WHERE artist_id = ? AND sha256 = ? ORDER BY id",
+                                             arguments: [artistID, sha256])
+            try db.execute(sql: "DELETE FROM clip WHERE artist_id = ? AND sha256 = ?", arguments: [artistID, sha256])
+            return models
+        }
+    }
+
+    func deleteVoiceprint(artistID: String, modelID: String) async throws {
+        try await bridge.perform { db in
+            try db.execute(sql: "DELETE FROM voiceprint WHERE artist_id = ? AND model_id = ?", arguments: [artistID, modelID])
         }
     }
 }

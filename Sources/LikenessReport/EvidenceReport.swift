@@ -116,13 +116,31 @@ public struct ArtistFacts: Sendable, Codable, Equatable {
     public var speechSeconds: Double
     /// The enrolled clips (may be empty when only the count is known).
     public var clips: [ClipReference]
+    /// The artist's consent: "given", "withdrawn" or "none"; nil when not known (older callers).
+    public var consentStatus: String?
+    /// When that status was recorded (ISO 8601 UTC).
+    public var consentRecordedAt: String?
 
-    public init(id: String, name: String, enrolledClips: Int, speechSeconds: Double, clips: [ClipReference]) {
+    public init(id: String, name: String, enrolledClips: Int, speechSeconds: Double, clips: [ClipReference],
+                consentStatus: String? = nil, consentRecordedAt: String? = nil) {
         self.id = id
         self.name = name
         self.enrolledClips = enrolledClips
         self.speechSeconds = speechSeconds
         self.clips = clips
+        self.consentStatus = consentStatus
+        self.consentRecordedAt = consentRecordedAt
+    }
+
+    /// "given (recorded …)", "withdrawn on …", "none on record"; nil when not known.
+    public var consentText: String? {
+        switch consentStatus {
+        case "given"?: return "given (recorded \(consentRecordedAt ?? "date not recorded"))"
+        case "withdrawn"?: return "withdrawn on \(consentRecordedAt ?? "date not recorded")"
+        case "none"?: return "none on record"
+        case let other?: return other
+        case nil: return nil
+        }
     }
 }
 

@@ -266,12 +266,17 @@ public enum HTMLReport {
             ("Format", e(c.format)),
         ])
         guard let a = r.artist else { return s }
-        s += "<h3>Enrolled artist</h3>" + table([
+        var rows: [(String, String)] = [
             ("Name", "<span class=\"name\">\(e(a.name))</span>"),
             ("Registry id", "<code>\(e(a.id))</code>"),
             ("Enrolled clips", Format.integer(a.enrolledClips)),
             ("Speech in enrolment", Format.seconds(a.speechSeconds)),
-        ])
+        ]
+        if let consent = a.consentText {
+            // A withdrawal is stated in bold: the artist asked for their voiceprint not to be used.
+            rows.append(("Consent", a.consentStatus == "withdrawn" ? "<strong>\(e(consent))</strong>" : e(consent)))
+        }
+        s += "<h3>Enrolled artist</h3>" + table(rows)
         if !a.clips.isEmpty {
             let items = a.clips.map { "<li><span class=\"name\">\(e($0.fileName))</span><br/>SHA-256 <code class=\"hash\">\(e($0.sha256))</code></li>" }.joined()
             s += "<h3>Enrolled clips</h3><ol class=\"clips\">\(items)</ol>"

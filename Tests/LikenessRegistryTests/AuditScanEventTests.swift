@@ -7,8 +7,41 @@ import Testing
 /// The `scan` audit event and the v2 migration that admits it.
 @Suite("Audit log: scan events and the v1 -> v2 migration")
 struct AuditScanEventTests {
-    /// The audit table, triggers and markers exactly as schema v1 created them.
+    /// The tables, triggers and markers exactly as schema v1 created them (the artist, clip and voiceprint tables
+    /// too: later migrations read them).
     static let v1AuditSQL = """
+        CREATE TABLE artist (
+            id TEXT PRIMARY KEY NOT NULL,
+            name TEXT NOT NULL,
+            consent TEXT,
+            consent_recorded_at TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE clip (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            artist_id TEXT NOT NULL REFERENCES artist(id) ON DELETE CASCADE,
+            sha256 TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            duration_seconds REAL NOT NULL,
+            sample_rate INTEGER NOT NULL,
+            speech_seconds REAL NOT NULL,
+            model_id TEXT NOT NULL,
+            dimension INTEGER NOT NULL CHECK (dimension > 0),
+            embedding BLOB NOT NULL CHECK (length(embedding) = 4 * dimension),
+            enrolled_at TEXT NOT NULL,
+            UNIQUE (artist_id, sha256, model_id)
+        );
+        CREATE INDEX clip_by_model ON clip(model_id, artist_id);
+        CREATE TABLE voiceprint (
+            artist_id TEXT NOT NULL REFERENCES artist(id) ON DELETE CASCADE,
+            model_id TEXT NOT NULL,
+            dimension INTEGER NOT NULL CHECK (dimension > 0),
+            clip_count INTEGER NOT NULL,
+            mean BLOB NOT NULL CHECK (length(mean) = 4 * dimension),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (artist_id, model_id)
+        );
         CREATE TABLE audit (
             seq INTEGER PRIMARY KEY AUTOINCREMENT,
             timestamp TEXT NOT NULL,

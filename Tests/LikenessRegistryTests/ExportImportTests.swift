@@ -21,7 +21,7 @@ struct ExportImportTests {
         #expect(mode & 0o777 == 0o600)
         let header = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
         #expect(header["format"] as? String == "likeness-registry")
-        #expect(header["version"] as? Int == 1)
+        #expect(header["version"] as? Int == 2)
 
         let target = try fixture.another("b.sqlite")
         let result = try await target.importRegistry(from: file, toolVersion: Fixtures.tool)
@@ -83,7 +83,7 @@ struct ExportImportTests {
         let cases: [(String, String)] = [
             ("this is not json", "not a JSON object"),
             (#"{"format":"something-else","version":1}"#, "format is 'something-else'"),
-            (document(version: 2, artists: ""), "export version 2 is newer than supported 1"),
+            (document(version: 3, artists: ""), "export version 3 is newer than supported 2"),
             (#"{"format":"likeness-registry","version":1,"artists":[]}"#, "missing 'exported_at'"),
             (document(artists: artist(clips: goodClip.replacingOccurrences(of: "[1,0,0]", with: "\"x\""))),
              "artists[0].clips[0].embedding"),

@@ -40,7 +40,7 @@ struct RegistryFaultTests {
         #expect(try mode(temp.registryURL.deletingLastPathComponent().path) == 0o700)
         let journal = try await RawDatabase.open(temp.registryURL).read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(journal == "wal")
-        #expect(SQLiteRegistryStore.schemaVersion == 3)
+        #expect(SQLiteRegistryStore.schemaVersion == 4)
     }
 
     @Test func missingRegistryIsAnErrorWhenNotCreating() async throws {

@@ -21,12 +21,15 @@ public enum AuditEvents {
             result: result)
     }
 
-    /// A clip ranked against every enrolled artist. parameters: top; result: the ranked artists and scores.
+    /// A clip ranked against every enrolled artist. parameters: top, include_unconsented; result: the ranked
+    /// artists and scores, and how many artists were left out for withdrawn consent.
     public static func identification(clipSHA256: String, modelID: String, top: Int,
-                                      matches: [(artist: String, score: Float)]) -> AuditEvent {
+                                      matches: [(artist: String, score: Float)],
+                                      includeUnconsented: Bool = false, skippedWithdrawnConsent: Int = 0) -> AuditEvent {
         AuditEvent(
             kind: .identify, audioSHA256: clipSHA256, modelID: modelID, toolVersion: ToolVersion.string,
-            parameters: ["top": .number(Double(top))],
-            result: ["matches": .array(matches.map { .object(["artist": .string($0.artist), "score": .number(Double($0.score))]) })])
+            parameters: ["top": .number(Double(top)), "include_unconsented": .bool(includeUnconsented)],
+            result: ["matches": .array(matches.map { .object(["artist": .string($0.artist), "score": .number(Double($0.score))]) }),
+                     "skipped_withdrawn_consent": .number(Double(skippedWithdrawnConsent))])
     }
 }

@@ -53,6 +53,7 @@ public enum ScanAudit {
             "window": .number(r.window), "hop": .number(r.hop), "segment_over": .number(r.segmentOver),
             "segment_min_score": number(r.segmentMinScore),
             "resume": .bool(r.resume), "force": .bool(r.force),
+            "include_unconsented": .bool(r.includeUnconsented),
             "report": r.report.map { .string(URL(fileURLWithPath: $0).standardizedFileURL.path) } ?? .null,
             "output": .object(output),
         ]

@@ -1,4 +1,5 @@
 import Foundation
+import LikenessRegistry
 import LikenessScoring
 
 /// Results of the use cases as terminal text, for adapters that print rather than serialise.
@@ -12,8 +13,13 @@ extension Identify.Result {
                                   m.name.padding(toLength: 24, withPad: " ", startingAt: 0), m.score, m.bestClipScore)
                 if let l = m.log10LR { line += String(format: "  log10 LR %+.2f", l) }
                 if let p = m.percentile { line += String(format: "  closer than %.1f %% of the cohort", p * 100) }
+                if m.consent != ConsentStatus.given.rawValue { line += "  consent \(m.consent)" }
                 return line
             }
+            + (artistsSkippedWithdrawnConsent == 0 ? [] : [
+                "note: \(artistsSkippedWithdrawnConsent) artist(s) not searched: consent withdrawn (\(skippedWithdrawnConsent.prefix(5).joined(separator: ", "))\(skippedWithdrawnConsent.count > 5 ? ", ..." : "")); --include-unconsented searches them too",
+            ])
+            + (includeUnconsented ? ["note: --include-unconsented: artists whose consent is withdrawn are searched too"] : [])
             + (artistsWithoutModel.isEmpty ? [] : [
                 "note: \(artistsWithoutModel.count) artist(s) not searched, enrolled with other models only (\(artistsWithoutModel.prefix(5).joined(separator: ", "))\(artistsWithoutModel.count > 5 ? ", ..." : "")); enrol their clips again with --model \(provenance.parameters["model"] ?? "") to include them",
             ])

@@ -19,6 +19,8 @@ public struct BuildEvidenceReport: Sendable {
         public let auditEvent: AuditEvent
         /// The decoder's warnings about the clip.
         public let clipWarnings: [String]
+        /// The artist's consent status and date, as the report states it.
+        public let consentLine: String
     }
 
     /// `registryName` is how the registry is named in the method table; `output` is recorded in the audit event.
@@ -72,6 +74,7 @@ public struct BuildEvidenceReport: Sendable {
             "fusion": provenance.parameters["fusion_weights"].map { "score fusion: the weighted sum of the models' cosines (\($0))" } ?? "none",
             "preprocessing": provenance.parameters["preprocess"] ?? "",
             "registry": registryName,
+            "artist consent": detail.consentState.phrase,
         ]
         // The log as it stood when the report was made (this report's own event follows it): a later
         // `likeness registry verify --expect-head` shows whether the log up to here was changed since.
@@ -90,7 +93,9 @@ public struct BuildEvidenceReport: Sendable {
             artist: ArtistFacts(id: detail.id, name: detail.name, enrolledClips: detail.clips.count,
                                 speechSeconds: detail.speechSeconds,
                                 clips: detail.clips.filter { $0.modelID == modelID }
-                                    .map { ClipReference(fileName: $0.fileName, sha256: $0.sha256) }),
+                                    .map { ClipReference(fileName: $0.fileName, sha256: $0.sha256) },
+                                consentStatus: detail.consentState.status.rawValue,
+                                consentRecordedAt: detail.consentState.recordedAt),
             score: assessment.calibrationInput, log10LR: assessment.statement?.log10LR,
             verbal: assessment.statement?.verbal, verbalScaleName: assessment.statement?.verbalScale,
             percentile: percentile, validation: validation, method: method, toolVersion: ToolVersion.string,
@@ -98,6 +103,7 @@ public struct BuildEvidenceReport: Sendable {
         let event = AuditEvents.comparison(artistID: artistID, clipSHA256: clip.sha256, scoring: scoring,
                                            assessment: assessment, bestClipScore: outcome.artist.bestClipScore,
                                            report: output)
-        return Built(html: HTMLReport.render(page), auditEvent: event, clipWarnings: clip.warnings)
+        return Built(html: HTMLReport.render(page), auditEvent: event, clipWarnings: clip.warnings,
+                     consentLine: "artist consent: \(detail.consentState.phrase)")
     }
 }

@@ -3,7 +3,8 @@ import LikenessScoring
 
 /// A clip compared with one enrolled artist: the cosine with the artist's voiceprint (the normalised mean of the
 /// enrolled clips), the best single enrolled clip, the likelihood ratio and the likeness percentile. Records a
-/// `compare` audit event.
+/// `compare` audit event. The artist's consent status and date are stated (a withdrawn artist can still be
+/// compared with by id: the comparison says so).
 public struct CompareWithArtist: Sendable {
     public let registry: Registry
     public let analyzer: ClipAnalyzer
@@ -29,18 +30,20 @@ public struct CompareWithArtist: Sendable {
         // One artist's voiceprint (not the model's whole index); the summary (no clip rows) only to name the
         // artist's models when it has none of this one. An unknown artist fails here, before any decoding.
         let stored = try await registry.voiceprint(artistID: artistID, modelID: modelID)
-        let summary = stored == nil ? try await registry.artistSummary(id: artistID) : nil
+        let summary = try await registry.artistSummary(id: artistID)
         let clip = try analyzer.analyze(path: clipPath)
         guard let stored else {
             throw LikenessError.notFound(Self.missingVoiceprint(artistID: artistID, modelID: modelID, modelName: analyzer.embedder.identity.name,
-                                                                 enrolledWith: summary?.modelIDs ?? []))
+                                                                 enrolledWith: summary.modelIDs))
         }
         let embedding = clip.voiceprint.embedding
         let match = try stored.match(embedding)
         let assessment = scoring.assess(score: Double(match.score), enrol: stored.mean,
                                         test: embedding, percentileReference: stored.mean)
         let artist = ComparedArtist(id: match.artist, name: match.name, clips: match.clips,
-                                 bestClipScore: match.bestClipScore, bestClipSha256: match.bestClipSHA256)
+                                 bestClipScore: match.bestClipScore, bestClipSha256: match.bestClipSHA256,
+                                 consent: summary.consentState.status.rawValue,
+                                 consentRecordedAt: summary.consentState.recordedAt)
         return Outcome(clip: clip, artist: artist, reference: stored.mean, assessment: assessment)
     }
 
@@ -67,6 +70,7 @@ public struct CompareWithArtist: Sendable {
         parameters["artist"] = artistID
         // The audit log's head including this comparison: `likeness registry verify --expect-head` checks it later.
         parameters["audit_head"] = head?.text
+        parameters["artist_consent"] = artist.consent + (artist.consentRecordedAt.map { " (\($0))" } ?? "")
         let provenance = Provenance(model: analyzer.embedder.identity, preprocess: analyzer.preprocess,
                                     audio: [outcome.clip.sha256], parameters: parameters)
         return VoiceComparison(

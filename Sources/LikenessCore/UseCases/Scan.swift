@@ -46,6 +46,9 @@ public struct Scan: Sendable {
         public let wallSeconds: Double
         public let realTimeFactor: Double
         public let artistsSearched: Int
+        /// Artists with a voiceprint of the model not searched because their consent is withdrawn (0 with
+        /// `ScanRequest.includeUnconsented`).
+        public let artistsSkippedWithdrawnConsent: Int
         public let out: String?
         public let format: String
         public let report: String?
@@ -57,10 +60,25 @@ public struct Scan: Sendable {
                     onProgress: @escaping @Sendable (ScanProgress) -> Void = { _ in }) async throws -> Result {
         let options = request.options
         let modelID = embedder.modelID
-        let index = try await registry.index(modelID: modelID)
-        guard index.count > 0 else { throw LikenessError.notFound("no artists enrolled with model \(modelID) in \(registryName)") }
+        let search = try await registry.searchIndex(modelID: modelID, includeUnconsented: request.includeUnconsented)
+        let index = search.index
+        for id in request.artists where search.skippedWithdrawn.contains(id) {
+            throw LikenessError.invalidInput("artist \(id) withdrew consent (on \(search.consent[id]?.recordedAt ?? "?")): "
+                + "their voiceprints are not scanned; pass --include-unconsented to scan for them anyway")
+        }
+        guard index.count > 0 else {
+            throw LikenessError.notFound("no artists enrolled with model \(modelID) in \(registryName)"
+                + (search.skippedWithdrawn.isEmpty ? "" : " whose consent stands (\(search.skippedWithdrawn.count) withdrew consent; --include-unconsented scans for them too)"))
+        }
         for id in request.artists where !index.artistIDs.contains(id) {
             throw LikenessError.notFound("artist \(id) has no voiceprint for model \(modelID) in \(registryName)")
+        }
+        // Only when the whole registry is searched: an --artist list names who is searched anyway.
+        if request.artists.isEmpty && !search.skippedWithdrawn.isEmpty {
+            onNote("\(search.skippedWithdrawn.count) artist(s) not scanned: consent withdrawn (\(search.skippedWithdrawn.prefix(5).joined(separator: ", "))\(search.skippedWithdrawn.count > 5 ? ", ..." : "")); --include-unconsented scans for them too")
+        }
+        if request.includeUnconsented {
+            onNote("--include-unconsented: artists whose consent is withdrawn are scanned too")
         }
         let scorer = try ArtistScorer(index: index, artists: request.artists.isEmpty ? nil : request.artists,
                                       calibration: scoring.calibration, cohort: scoring.cohort)
@@ -116,6 +134,11 @@ public struct Scan: Sendable {
                                                     tileSeconds: Double(stages.windowed.tileSamples) / 16000,
                                                     confirmer: stages.confirmer, screen: stages.confirmer.map { _ in stages.windowed })
         parameters["audit head"] = head?.text
+        // In the summary report's method table and the provenance: who was left out, and why.
+        parameters["withdrawn consent"] = request.includeUnconsented
+            ? "scanned too (--include-unconsented)"
+            : "not scanned: \(search.skippedWithdrawn.count) artist(s)"
+                + (search.skippedWithdrawn.isEmpty ? "" : " (\(search.skippedWithdrawn.joined(separator: ", ")))")
         if let report = request.report {
             try ScanSummaryReport.write(to: report, records: resumed.records + collected.records, parameters: parameters)
         }
@@ -125,7 +148,8 @@ public struct Scan: Sendable {
             ignored: summary.ignored, hits: summary.hits, filesWithHits: summary.filesWithHits,
             audioSeconds: summary.audioSeconds,
             confirmedAudioSeconds: stages.confirmer == nil ? nil : summary.confirmedAudioSeconds, wallSeconds: summary.wallSeconds,
-            realTimeFactor: summary.realTimeFactor, artistsSearched: scorer.count, out: request.out,
+            realTimeFactor: summary.realTimeFactor, artistsSearched: scorer.count,
+            artistsSkippedWithdrawnConsent: request.artists.isEmpty ? search.skippedWithdrawn.count : 0, out: request.out,
             format: format.rawValue, report: request.report, provenance: provenance)
     }
 }

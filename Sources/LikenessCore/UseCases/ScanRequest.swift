@@ -30,6 +30,8 @@ public struct ScanRequest: Sendable {
     public var screenMinScore = ScanOptions.defaultScreenMinScore
     public var confirmPiece = 3.0
     public var preprocess = true
+    /// Scan for artists whose consent is withdrawn too (`--include-unconsented`); by default they are left out.
+    public var includeUnconsented = false
     public var evidence = EvidenceSelection()
 
     public init() {}

@@ -55,13 +55,29 @@ public struct ComparedArtist: Codable, Sendable {
     public let clips: Int
     public let bestClipScore: Float
     public let bestClipSha256: String
+    /// The artist's consent: `given`, `withdrawn` or `none` (nothing on record).
+    public let consent: String
+    /// When that status was recorded (the consent or its withdrawal); nil when none is on record.
+    public let consentRecordedAt: String?
 
-    public init(id: String, name: String, clips: Int, bestClipScore: Float, bestClipSha256: String) {
+    public init(id: String, name: String, clips: Int, bestClipScore: Float, bestClipSha256: String,
+                consent: String = "none", consentRecordedAt: String? = nil) {
         self.id = id
         self.name = name
         self.clips = clips
         self.bestClipScore = bestClipScore
         self.bestClipSha256 = bestClipSha256
+        self.consent = consent
+        self.consentRecordedAt = consentRecordedAt
+    }
+
+    /// "Consent of Alice (id alice): withdrawn on 2026-…; …" for the text output.
+    public var consentLine: String {
+        switch consent {
+        case "given": return "Consent of \(name) (id \(id)): given, recorded \(consentRecordedAt ?? "?")."
+        case "withdrawn": return "Consent of \(name) (id \(id)): WITHDRAWN on \(consentRecordedAt ?? "?"); identify and scan no longer use this voiceprint."
+        default: return "Consent of \(name) (id \(id)): none on record."
+        }
     }
 }
 
@@ -73,4 +89,11 @@ public struct LikenessFacts: Codable, Sendable {
     public let cohortName: String
     public let nearestCohortVoices: [ReferenceCohort.Neighbour]
     public let sentence: String
+}
+
+extension VoiceComparison {
+    /// The text output: the sentence, then the artist's consent status when compared with an artist.
+    public var lines: [String] {
+        [sentence] + (artist.map { [$0.consentLine] } ?? [])
+    }
 }

@@ -166,7 +166,7 @@ public enum AuditChain {
 
     /// The `[seq, digest]` pairs an erasure event vouches for (its result's `redacted` list).
     static func redactionList(_ row: Row) -> [(Int64, String)]? {
-        guard row.kind == AuditEvent.Kind.remove.rawValue || row.kind == "remove_clip" else { return nil }
+        guard row.kind == AuditEvent.Kind.remove.rawValue || row.kind == AuditEvent.Kind.removeClip.rawValue else { return nil }
         guard case .array(let items)? = JSONValue.object(jsonText: row.resultJSON)[AuditRedaction.resultKey] else { return nil }
         return items.compactMap { item in
             guard case .object(let pair) = item, case .number(let seq)? = pair["seq"], case .string(let digest)? = pair["digest"]

@@ -10,6 +10,12 @@ public struct AuditEvent: Sendable, Codable, Equatable {
         case `import`
         /// One `likeness scan` run (not one per file): counts, hit rule, artist filter, output digest.
         case scan
+        /// Consent given or withdrawn: the new status and where it came from, never the statement.
+        case consent
+        /// An artist renamed: nothing personal (no name, old or new).
+        case rename
+        /// One clip removed from an artist: counts only, not its SHA-256.
+        case removeClip = "remove_clip"
     }
 
     public var kind: Kind

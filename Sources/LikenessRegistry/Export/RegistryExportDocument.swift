@@ -1,18 +1,22 @@
 import Foundation
 
-/// Portable JSON form of a registry (format `likeness-registry`, version 1):
+/// Portable JSON form of a registry (format `likeness-registry`, version 2):
 ///
-///     {"format":"likeness-registry","version":1,"exported_at":"…","tool_version":"…",
+///     {"format":"likeness-registry","version":2,"exported_at":"…","tool_version":"…",
 ///      "artists":[{"id":…,"name":…,"consent":{"text":…,"recorded_at":…}|null,"created_at":…,"updated_at":…,
+///                  "consent_history":[{"status":"given"|"withdrawn","text":…|null,"recorded_at":…}],
 ///                  "clips":[{"sha256":…,"file_name":…,"duration_seconds":…,"sample_rate":…,
 ///                            "speech_seconds":…,"model_id":…,"enrolled_at":…,"embedding":[…]}]}]}
 ///
 /// Embeddings are unit-length float32 values written with the shortest decimal form that reads back
-/// to the same float. Mean voiceprints are not exported: import recomputes them. The audit log stays
+/// to the same float. Mean voiceprints are not exported: import recomputes them. Version 2 added
+/// `consent_history` (`consent` is the statement in force, null once withdrawn); version 1 files are still
+/// read, their `consent` becoming a one-event history. Older builds refuse version 2 rather than drop a
+/// withdrawal they do not know about. The audit log stays
 /// with its registry; import appends its own `import` events.
 struct RegistryExportDocument: Codable {
     static let format = "likeness-registry"
-    static let version = 1
+    static let version = 2
 
     var format: String
     var version: Int

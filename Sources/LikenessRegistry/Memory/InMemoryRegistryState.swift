@@ -33,8 +33,8 @@ struct InMemoryRegistryState: Sendable {
         return ArtistSummary(
             id: id, name: record.name, clips: recordings.count,
             speechSeconds: recordings.speechSeconds,
-            modelIDs: Set(clips.map(\.clip.clip.modelID)).sorted(), hasConsent: record.consent != nil,
-            createdAt: record.createdAt, updatedAt: record.updatedAt)
+            modelIDs: Set(clips.map(\.clip.clip.modelID)).sorted(), hasConsent: record.consentState.status == .given,
+            createdAt: record.createdAt, updatedAt: record.updatedAt, consentState: record.consentState)
     }
 
     func voiceprint(artistID: String, modelID: String) -> StoredVoiceprint? {

@@ -17,11 +17,15 @@ final class InMemoryTransaction: RegistryTransaction {
     }
 
     func insertArtist(_ artist: ArtistRecord) async throws {
+        var artist = artist
+        artist.consentHistory = artist.storedConsentHistory
+        artist.consent = artist.consentState.record
         state.artists[artist.id] = artist
     }
 
     func setConsent(_ consent: ConsentRecord, artistID: String) async throws {
-        state.artists[artistID]?.consent = consent
+        try await appendConsentEvent(ConsentEvent(status: .given, text: consent.text, recordedAt: consent.recordedAt),
+                                     artistID: artistID)
     }
 
     func setUpdatedAt(_ timestamp: String, artistID: String) async throws {
@@ -87,5 +91,32 @@ final class InMemoryTransaction: RegistryTransaction {
         record.seal = AuditSeal(nonce: nonce, digest: old.digest, chain: old.chain, redactedBy: redactedBy)
         state.audit[index] = record
         return digest
+    }
+
+    // MARK: - Consent, rename, clip removal
+
+    func consentHistory(artistID: String) async throws -> [ConsentEvent] {
+        state.artists[artistID]?.consentHistory ?? []
+    }
+
+    func appendConsentEvent(_ event: ConsentEvent, artistID: String) async throws {
+        guard var record = state.artists[artistID] else { return }
+        record.consentHistory.insertInTimeOrder(event)
+        record.consent = record.consentState.record
+        state.artists[artistID] = record
+    }
+
+    func setName(_ name: String, artistID: String) async throws {
+        state.artists[artistID]?.name = name
+    }
+
+    func deleteClips(artistID: String, sha256: String) async throws -> [String] {
+        let models = state.clips.filter { $0.artistID == artistID && $0.clip.clip.sha256 == sha256 }.map(\.clip.clip.modelID)
+        state.clips.removeAll { $0.artistID == artistID && $0.clip.clip.sha256 == sha256 }
+        return models
+    }
+
+    func deleteVoiceprint(artistID: String, modelID: String) async throws {
+        state.voiceprints[.init(artistID: artistID, modelID: modelID)] = nil
     }
 }

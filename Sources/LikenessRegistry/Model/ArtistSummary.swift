@@ -10,13 +10,16 @@ public struct ArtistSummary: Sendable, Codable, Equatable {
     public var speechSeconds: Double
     /// Models with a voiceprint for this artist, sorted.
     public var modelIDs: [String]
+    /// True when consent is in force (`consentState.status == .given`).
     public var hasConsent: Bool
+    /// Consent status, statement and date (the newest entry of the history).
+    public var consentState: ConsentState
     public var createdAt: String
     public var updatedAt: String
 
     public init(
         id: String, name: String, clips: Int, speechSeconds: Double, modelIDs: [String],
-        hasConsent: Bool, createdAt: String, updatedAt: String
+        hasConsent: Bool, createdAt: String, updatedAt: String, consentState: ConsentState? = nil
     ) {
         self.id = id
         self.name = name
@@ -24,6 +27,8 @@ public struct ArtistSummary: Sendable, Codable, Equatable {
         self.speechSeconds = speechSeconds
         self.modelIDs = modelIDs
         self.hasConsent = hasConsent
+        // Callers that know only whether consent exists get a state without text or date.
+        self.consentState = consentState ?? (hasConsent ? ConsentState(status: .given, text: nil, recordedAt: nil) : .none)
         self.createdAt = createdAt
         self.updatedAt = updatedAt
     }
@@ -33,6 +38,7 @@ public struct ArtistSummary: Sendable, Codable, Equatable {
         case speechSeconds = "speech_seconds"
         case modelIDs = "model_ids"
         case hasConsent = "has_consent"
+        case consentState = "consent_state"
         case createdAt = "created_at"
         case updatedAt = "updated_at"
     }

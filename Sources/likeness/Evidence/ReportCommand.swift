@@ -50,5 +50,6 @@ struct ReportCommand: AsyncParsableCommand {
         try built.html.write(toFile: out, atomically: true, encoding: .utf8)
         try await registryStore.recordAudit(built.auditEvent)
         print("wrote \(out)")
+        print(built.consentLine)
     }
 }

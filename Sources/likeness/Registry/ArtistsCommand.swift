@@ -3,12 +3,13 @@ import Foundation
 import LikenessCore
 import LikenessRegistry
 
-/// `likeness artists [show ID | remove ID]`: the enrolled artists.
+/// `likeness artists [show ID | remove ID | consent ID | rename ID | remove-clip ID SHA256]`: the enrolled
+/// artists. The consent, rename and remove-clip subcommands are in their own files.
 struct ArtistsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "artists",
-        abstract: "List, show or erase enrolled artists.",
-        subcommands: [List.self, Show.self, Remove.self],
+        abstract: "List, show, rename or erase enrolled artists; record consent; remove a clip.",
+        subcommands: [List.self, Show.self, Consent.self, Rename.self, RemoveClip.self, Remove.self],
         defaultSubcommand: List.self
     )
 
@@ -31,7 +32,7 @@ struct ArtistsCommand: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show one artist: clips, consent, models.",
+            abstract: "Show one artist: clips, consent status and history, models.",
             discussion: "Example:\n  likeness artists show alice-example")
 
         @Argument(help: "Artist id.") var id: String

@@ -16,6 +16,10 @@ struct EnrollCommand: AsyncParsableCommand {
         voiceprint, which is how a registry is upgraded to a new model. With --model fusion, each fused model's \
         voiceprint is stored as well.
 
+        Consent: --consent (or --consent-file) is recorded for a new artist, or for one with no consent on \
+        record. Enrolment never replaces consent: the same statement again is accepted, a different one, or any \
+        after a withdrawal, is refused and nothing is enrolled. `likeness artists consent ID` records a change.
+
         Examples:
           likeness enroll --artist "Alice Example" \\
               --consent "Recorded with consent, 2026-11-25" \\

@@ -10,7 +10,9 @@ struct IdentifyCommand: AsyncParsableCommand {
         discussion: """
         Each artist is scored by the cosine between the clip's voiceprint and the artist's voiceprint (the \
         normalised mean of their enrolled clips): that is the ranking score. The best single enrolled clip's \
-        score is shown too.
+        score is shown too. Artists whose consent is withdrawn (`likeness artists consent ID --withdraw`) are \
+        not searched unless --include-unconsented; a note says how many were left out. Each match states its \
+        artist's consent status when it is not `given`.
 
         Examples:
           likeness identify samples/suspect_ad.wav
@@ -28,7 +30,10 @@ struct IdentifyCommand: AsyncParsableCommand {
     @OptionGroup var registry: RegistryOptions
     @OptionGroup var evidence: EvidenceOptions
 
-    @Flag(help: "Print JSON: {matches: [{artist, name, score, best_clip_score, ...}], clip, provenance}.")
+    @Flag(help: "Search artists whose consent is withdrawn too.")
+    var includeUnconsented = false
+
+    @Flag(help: "Print JSON: {matches: [{artist, name, score, best_clip_score, consent, ...}], artists_skipped_withdrawn_consent, clip, provenance}.")
     var json = false
 
     func validate() throws {
@@ -40,7 +45,7 @@ struct IdentifyCommand: AsyncParsableCommand {
         let analyzer = try model.makeAnalyzer()
         let scoring = try evidence.selection.load(modelID: analyzer.embedder.modelID)
         let result = try await Identify(registry: registryStore, analyzer: analyzer, scoring: scoring)
-            .run(clipPath: file, top: top, registryName: registry.url.path)
+            .run(clipPath: file, top: top, registryName: registry.url.path, includeUnconsented: includeUnconsented)
         result.clip.warnings.forEach { Output.warn($0) }
         if json { return try Output.printJSON(result) }
         result.lines(clipName: file).forEach { print($0) }

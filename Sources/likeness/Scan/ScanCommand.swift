@@ -47,6 +47,10 @@ struct ScanCommand: AsyncParsableCommand {
         unless --force is given. In CSV, text that a spreadsheet would run as a formula (starting with \
         = + - or @) gets a leading '.
 
+        Artists whose consent is withdrawn (likeness artists consent ID --withdraw) are not scanned for \
+        unless --include-unconsented is given; a note on stderr and the JSON summary say how many were left \
+        out.
+
         Exit status: 0 when every file was scanned, 3 when some files failed (their rows say why), 1 when \
         every file failed or the scan could not run.
 
@@ -131,6 +135,9 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(help: "No progress bar (it is shown only when stderr is a terminal anyway).")
     var noProgress = false
 
+    @Flag(help: "Scan for artists whose consent is withdrawn too (by default they are left out, with a note).")
+    var includeUnconsented = false
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var registry: RegistryOptions
     @OptionGroup var evidence: EvidenceOptions
@@ -165,6 +172,7 @@ struct ScanCommand: AsyncParsableCommand {
         r.confirmPiece = confirmPiece
         r.preprocess = !model.noPreprocess
         r.evidence = evidence.selection
+        r.includeUnconsented = includeUnconsented
         return r
     }
 

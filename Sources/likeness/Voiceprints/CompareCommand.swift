@@ -52,7 +52,7 @@ struct CompareCommand: AsyncParsableCommand {
         }
         (result.a.warnings + (result.b?.warnings ?? [])).forEach { Output.warn($0) }
         if json { try Output.printJSON(result); return }
-        print(result.sentence)
+        result.lines.forEach { print($0) }
         if let head = result.provenance.parameters["audit_head"] { print("audit head \(head)") }
     }
 }
