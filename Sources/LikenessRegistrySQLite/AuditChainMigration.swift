@@ -59,15 +59,15 @@ enum AuditChainMigration {
             DROP TABLE audit;
             ALTER TABLE audit_chained RENAME TO audit;
             CREATE INDEX audit_by_artist ON audit(artist_id);
-            -- Append-only: no deletion, and no update except an erasure's one-time redaction, which keeps the
-            -- sequence, time, kind, digest and chain (AuditChain).
+            -- Append-only: no deletion, and no update except an erasure's redaction, which keeps the sequence,
+            -- time, kind, digest and chain (AuditChain) and names a later erasure event each time.
             CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
             BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
             CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
-            WHEN OLD.redacted_by IS NOT NULL OR NEW.redacted_by IS NULL OR NEW.seq IS NOT OLD.seq
+            WHEN NEW.redacted_by IS NULL OR NEW.redacted_by <= coalesce(OLD.redacted_by, 0) OR NEW.seq IS NOT OLD.seq
                 OR NEW.timestamp IS NOT OLD.timestamp OR NEW.event IS NOT OLD.event
                 OR NEW.digest IS NOT OLD.digest OR NEW.chain IS NOT OLD.chain
-            BEGIN SELECT RAISE(ABORT, 'audit log is append-only: only an erasure may redact an event, once'); END;
+            BEGIN SELECT RAISE(ABORT, 'audit log is append-only: only an erasure may redact an event'); END;
             PRAGMA user_version = \(schemaVersion);
             """)
     }

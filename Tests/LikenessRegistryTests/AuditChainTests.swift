@@ -10,7 +10,7 @@ import Testing
 struct AuditChainTests {
     /// A registry with 2 artists and 6 audit events (4 enrols, a compare, an identify).
     static func populated(_ registry: Registry) async throws {
-        _ = try await registry.enroll(artistID: "a", name: "A", consent: "yes", clips: Fixtures.clips(seed: 1, count: 2), toolVersion: Fixtures.tool)
+        _ = try await registry.enroll(artistID: "a", name: "A", consent: nil, clips: Fixtures.clips(seed: 1, count: 2), toolVersion: Fixtures.tool)
         _ = try await registry.enroll(artistID: "b", name: "B", consent: nil, clips: Fixtures.clips(seed: 2, count: 2), toolVersion: Fixtures.tool)
         try await registry.recordAudit(AuditEvent(kind: .compare, artistID: "a", audioSHA256: Fixtures.sha(9), modelID: Fixtures.model,
                                                   toolVersion: Fixtures.tool, result: ["score": 0.75]))
@@ -145,7 +145,6 @@ struct AuditChainTests {
         try MigrationTests.makeV1Registry(at: temp.registryURL)
         // A v1 log: an enrolment of an artist erased under the old rules (their remove row kept the id).
         try await RawDatabase.open(temp.registryURL).writeWithoutTransaction { db in
-            try db.execute(sql: "CREATE TABLE artist (id TEXT PRIMARY KEY NOT NULL)")
             try db.execute(sql: """
                 INSERT INTO audit (timestamp, event, artist_id, audio_sha256, model_id, tool_version, parameters, result)
                 VALUES ('2025-01-01T00:00:00.000Z', 'enrol', 'gone-artist', '\(Fixtures.sha(4))', 'm', 't', '{"speech_seconds":4}', '{}'),
@@ -181,5 +180,23 @@ struct AuditChainTests {
         #expect(AuditChain.verify([first, redacted, third], highestIssued: nil).problem?.sequence == 2)
         #expect(AuditHead(text: "3:" + String(repeating: "0", count: 64)) == AuditHead(sequence: 3, chain: AuditChain.genesis))
         #expect(AuditHead(text: "3:abc") == nil && AuditHead(text: "x:" + AuditChain.genesis) == nil)
+    }
+
+    @Test(arguments: StoreKind.allCases) func removingAClipRedactsItsEnrolmentAndTheChainStillVerifies(_ kind: StoreKind) async throws {
+        let fixture = try RegistryFixture(kind)
+        defer { fixture.cleanUp() }
+        let registry = fixture.registry
+        let clips = Fixtures.clips(seed: 11, count: 2)
+        _ = try await registry.enroll(artistID: "a", name: "A", consent: nil, clips: clips, toolVersion: Fixtures.tool)
+        try await registry.removeClip(id: "a", sha256: clips[0].sha256, toolVersion: Fixtures.tool)
+        let events = try await registry.auditEvents()
+        let log = String(decoding: try JSONEncoder().encode(events), as: UTF8.self)
+        #expect(!log.contains(clips[0].sha256) && log.contains(clips[1].sha256))
+        #expect(try await registry.verify().ok)
+        // Erasing the artist afterwards redacts the same enrolment again, under the later erasure.
+        try await registry.remove(id: "a", toolVersion: Fixtures.tool)
+        let result = try await registry.verify()
+        #expect(result.ok, "\(result)")
+        #expect(!String(decoding: try JSONEncoder().encode(try await registry.auditEvents()), as: UTF8.self).contains(clips[1].sha256))
     }
 }

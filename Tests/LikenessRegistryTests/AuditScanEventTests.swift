@@ -97,6 +97,8 @@ struct AuditScanEventTests {
         try FileManager.default.createDirectory(at: temp.registryURL.deletingLastPathComponent(), withIntermediateDirectories: true)
         try await RawDatabase.open(temp.registryURL).writeWithoutTransaction { db in
             try db.execute(sql: Self.v1AuditSQL)
+            // Artist "a" is still enrolled (an erased artist's events would be redacted by the v3 migration).
+            try db.execute(sql: "INSERT INTO artist (id, name, created_at, updated_at) VALUES ('a', 'A', 't', 't')")
             for (kind, artist) in [("enrol", "a"), ("compare", "a"), ("export", nil)] as [(String, String?)] {
                 try db.execute(
                     sql: """

@@ -305,7 +305,7 @@ struct SQLiteConsentTests {
         let raw = try RawDatabase.open(temp.registryURL)
         let leftover = try await raw.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM artist WHERE consent IS NOT NULL OR consent_recorded_at IS NOT NULL") }
         #expect(leftover == 0, "the history is the only copy of the statement")
-        #expect(try await raw.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == 3)
+        #expect(try await raw.read { try Int.fetchOne($0, sql: "PRAGMA user_version") } == SQLiteRegistryStore.schemaVersion)
 
         // The rebuilt audit keeps the old row and admits the new kinds; the triggers survive.
         _ = try await registry.consent(id: "with", text: nil, withdraw: true, toolVersion: Fixtures.tool)
