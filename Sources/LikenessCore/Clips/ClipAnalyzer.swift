@@ -32,15 +32,12 @@ public struct ClipAnalyzer: Sendable {
         let whole = Int(wholeFileSeconds * 16000), piece = max(16000, Int(pieceSeconds * 16000))
         var buffer: [Float] = [], total = 0, clipped = 0
         var pieces: [Voiceprint] = [], refusedSpeech = 0.0, streaming = false
-        func embed(_ samples: [Float]) throws -> Voiceprint {
-            do { return try embedder.embed(samples16k: samples, preprocess: preprocess) } catch {
-                throw LikenessError.invalidInput("\(path): \(error)")
-            }
-        }
-        /// One piece of a long recording; a piece with too little speech (a silent stretch) is left out.
-        func embedPiece(_ samples: [Float]) throws {
-            do { pieces.append(try embedder.embed(samples16k: samples, preprocess: preprocess)) } catch VoiceprintError.tooLittleSpeech(let seconds) {
+        /// The voiceprint of `samples`; nil for a piece of a long recording with too little speech (a silent
+        /// stretch, left out), whose speech is counted for the error when every piece is.
+        func embed(_ samples: [Float], piece: Bool) throws -> Voiceprint? {
+            do { return try embedder.embed(samples16k: samples, preprocess: preprocess) } catch VoiceprintError.tooLittleSpeech(let seconds) where piece {
                 refusedSpeech += seconds
+                return nil
             } catch { throw LikenessError.invalidInput("\(path): \(error)") }
         }
         while let block = try stream.nextBlock() {
@@ -49,19 +46,20 @@ public struct ClipAnalyzer: Sendable {
             buffer += block
             if !streaming && buffer.count > whole { streaming = true }
             while streaming && buffer.count >= piece {
-                try embedPiece(Array(buffer[..<piece]))
+                if let voiceprint = try embed(Array(buffer[..<piece]), piece: true) { pieces.append(voiceprint) }
                 buffer.removeFirst(piece)
             }
         }
         let voiceprint: Voiceprint
         if streaming {
-            if !buffer.isEmpty { try embedPiece(buffer) }
+            if !buffer.isEmpty, let voiceprint = try embed(buffer, piece: true) { pieces.append(voiceprint) }
             guard !pieces.isEmpty else {
                 throw LikenessError.invalidInput("\(path): \(VoiceprintError.tooLittleSpeech(seconds: refusedSpeech))")
             }
             voiceprint = embedder.combine(pieces)
         } else {
-            voiceprint = try embed(buffer)
+            guard let clip = try embed(buffer, piece: false) else { preconditionFailure("a whole recording is never left out") }
+            voiceprint = clip
         }
         return AnalyzedClip(path: path, sha256: sha, info: stream.info, durationSeconds: Double(total) / 16000,
                             voiceprint: voiceprint, warnings: stream.warnings.map(\.description),
