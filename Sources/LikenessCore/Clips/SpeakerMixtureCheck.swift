@@ -15,8 +15,11 @@ public struct SpeakerMixtureCheck: Sendable {
         public var segmentSeconds = 3.2
         /// Fewest segments checked; a recording with less speech is not judged. Default 8.
         public var minimumSegments = 8
-        /// `Finding.spread` at or above which the recording is said to hold several speakers. Default 0.12.
-        public var spreadThreshold = 0.12
+        /// `Finding.spread` at or above which the recording is said to hold several speakers. Default 0.125:
+        /// above every single-speaker recording measured (24 recordings of 26 s to 4 min of speech: 0.039 to 0.121,
+        /// the highest a child reading aloud), below 41 of 45 mixtures of 3 to 6 speakers taking turns of a
+        /// sentence or more (0.113 to 0.236). BENCHMARKS.md has the table.
+        public var spreadThreshold = 0.125
 
         public init() {}
     }
@@ -92,7 +95,7 @@ public struct SpeakerMixtureCheck: Sendable {
     public static func warning(path: String, _ finding: Finding) -> String {
         "\(path): this recording sounds like several speakers (its \(finding.segments) segments of "
             + "\(String(format: "%.1f", finding.segmentSeconds)) s of speech spread \(String(format: "%.3f", finding.spread)) "
-            + "around their mean; one speaker's stay under \(String(format: "%.2f", finding.threshold))): one voiceprint of "
+            + "around their mean; one speaker's stay under \(String(format: "%.3f", finding.threshold))): one voiceprint of "
             + "a mixture of voices means little. To find where an enrolled voice speaks in it, use `likeness scan`."
     }
 }
