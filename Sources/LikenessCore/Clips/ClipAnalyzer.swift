@@ -59,9 +59,12 @@ public struct ClipAnalyzer: Sendable {
                 embedded += samples.count
                 tell()
             }
-            if let check { segments += try check.segmentEmbeddings(samples) }
             do {
-                return try embedder.embed(samples16k: samples, preprocess: preprocess) { tell(embedding: samples.count, fraction: $0) }
+                let voiceprint = try embedder.embed(samples16k: samples, preprocess: preprocess) {
+                    tell(embedding: samples.count, fraction: $0)
+                }
+                if let check { segments += try check.segmentEmbeddings(samples, voiceprint: voiceprint) }
+                return voiceprint
             } catch VoiceprintError.tooLittleSpeech(let seconds) where piece {
                 refusedSpeech += seconds
                 return nil

@@ -55,8 +55,25 @@ public struct SpeakerMixtureCheck: Sendable {
         max(1, Int((options.segmentSeconds * 16000 / Double(screen.tileSamples)).rounded()))
     }
 
+    /// The segment voiceprints of `samples16k`, whose voiceprint by the analysing model is `voiceprint`: pooled
+    /// from its partials when the screening model made it (GE2E's windows cover the same speech, so nothing is
+    /// embedded twice), consecutive partials spanning `segmentSeconds` of speech per segment; else
+    /// `segmentEmbeddings(_:)`.
+    public func segmentEmbeddings(_ samples16k: [Float], voiceprint: Voiceprint) throws -> [[Float]] {
+        let partials = voiceprint.partials
+        guard voiceprint.modelID == screen.modelID, !partials.isEmpty, voiceprint.speechSeconds > 0 else {
+            return try segmentEmbeddings(samples16k)
+        }
+        let seconds = Double(tilesPerSegment * screen.tileSamples) / 16000
+        let perSegment = max(1, Int((seconds * Double(partials.count) / voiceprint.speechSeconds).rounded()))
+        return (0..<(partials.count / perSegment)).map {
+            screen.pool(Array(partials[($0 * perSegment)..<(($0 + 1) * perSegment)]))
+        }
+    }
+
     /// The voiceprints of the whole segments of speech in `samples16k` (a recording, or one piece of a long one:
-    /// the segments of consecutive pieces are simply collected); a remainder shorter than a segment is left out.
+    /// the segments of consecutive pieces are simply collected), from the screening model's tiles; a remainder
+    /// shorter than a segment is left out.
     public func segmentEmbeddings(_ samples16k: [Float]) throws -> [[Float]] {
         let speech = screen.preprocess(samples16k, within: samples16k, at: 0, extraCapacity: 0)
         let tile = screen.tileSamples, perSegment = tilesPerSegment
