@@ -1,10 +1,11 @@
 """Calibration of the many-speakers check of `embed`/`enroll` (`SpeakerMixtureCheck`): how spread the GE2E
 voiceprints of a recording's consecutive speech segments are, for single-speaker recordings and for mixtures.
 
-Usage: python3 benchmarks/mixture_check.py [LIKENESS_BINARY]
+Usage: python3 benchmarks/mixture_check.py [LIKENESS_BINARY] (env MODEL: the --model to embed with, default ge2e, whose
+partials give the segments; with campplus or fusion the segments are GE2E tiles embedded for the check, as `scan` does)
 Needs ../shared/data (speechocean762, fsdd, misc_small, librispeech_tc100/derived_halves, synthetic). Work files go to
 benchmarks/work/mixtures/. Prints one row per recording (kind, speakers, seconds, segments, spread) and the extremes
-per class. The spread is what `likeness embed --json --model ge2e` reports as `speaker_check.spread`.
+per class. The spread is what `likeness embed --json` reports as `speaker_check.spread`.
 
 Single-speaker recordings: one speaker's clips concatenated (speechocean762: 5 read sentences; fsdd: spoken digits,
 1 and 3 minutes; misc_small: the same person on other devices, formats and sessions; synthetic: one TTS voice), and
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = sys.argv[1] if len(sys.argv) > 1 else str(ROOT / ".build" / "release" / "likeness")
 DATA = ROOT.parent / "shared" / "data"
 WORK = ROOT / "benchmarks" / "work" / "mixtures"
+MODEL = os.environ.get("MODEL", "ge2e")
 ENV = dict(os.environ, LIKENESS_MODEL=str(ROOT / "models" / "ge2e-resemblyzer-0.1.4.safetensors"),
            LIKENESS_CAMPP_MODEL=str(ROOT / "models" / "campplus-3dspeaker-cn-en-common.safetensors"))
 
@@ -121,7 +123,7 @@ def main():
     WORK.mkdir(parents=True, exist_ok=True)
     results = []
     for kind, k, path in recordings():
-        out = run(BIN, "embed", "--model", "ge2e", "--json", path, check=False)
+        out = run(BIN, "embed", "--model", MODEL, "--json", path, check=False)
         if out.returncode != 0:
             print(f"{kind}\t{k}\t{path.name}\tERROR {out.stderr.strip()[:200]}")
             continue

@@ -55,19 +55,22 @@ public struct SpeakerMixtureCheck: Sendable {
         max(1, Int((options.segmentSeconds * 16000 / Double(screen.tileSamples)).rounded()))
     }
 
-    /// The segment voiceprints of `samples16k`, whose voiceprint by the analysing model is `voiceprint`: pooled
-    /// from its partials when the screening model made it (GE2E's windows cover the same speech, so nothing is
-    /// embedded twice), consecutive partials spanning `segmentSeconds` of speech per segment; else
+    /// The segment voiceprints of `samples16k`, whose voiceprint by the analysing model is `voiceprint`: when the
+    /// screening model made it (GE2E), pooled from its partials, nothing embedded twice: every partial one tile
+    /// length apart (GE2E's windows overlap by half, so every other one), `tilesPerSegment` of them per segment,
+    /// which matches the tiles closely enough for one threshold (measured both ways in BENCHMARKS.md). Else
     /// `segmentEmbeddings(_:)`.
     public func segmentEmbeddings(_ samples16k: [Float], voiceprint: Voiceprint) throws -> [[Float]] {
         let partials = voiceprint.partials
         guard voiceprint.modelID == screen.modelID, !partials.isEmpty, voiceprint.speechSeconds > 0 else {
             return try segmentEmbeddings(samples16k)
         }
-        let seconds = Double(tilesPerSegment * screen.tileSamples) / 16000
-        let perSegment = max(1, Int((seconds * Double(partials.count) / voiceprint.speechSeconds).rounded()))
-        return (0..<(partials.count / perSegment)).map {
-            screen.pool(Array(partials[($0 * perSegment)..<(($0 + 1) * perSegment)]))
+        let perSecond = Double(partials.count) / voiceprint.speechSeconds
+        let step = max(1, Int((Double(screen.tileSamples) / 16000 * perSecond).rounded()))
+        let windows = stride(from: 0, to: partials.count, by: step).map { partials[$0] }
+        let perSegment = tilesPerSegment
+        return (0..<(windows.count / perSegment)).map {
+            screen.pool(Array(windows[($0 * perSegment)..<(($0 + 1) * perSegment)]))
         }
     }
 

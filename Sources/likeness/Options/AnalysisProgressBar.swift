@@ -11,6 +11,7 @@ final class AnalysisProgressBar: @unchecked Sendable {
     private var started: Date?
     private var lastDrawn: Date?
     private var shown = false
+    private var lastLine = ""
     private let lock = NSLock()
 
     init(delay: Double = 2) { self.delay = delay }
@@ -27,15 +28,18 @@ final class AnalysisProgressBar: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         guard !p.isFinished else {
             if shown { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-            started = nil; lastDrawn = nil; shown = false
+            started = nil; lastDrawn = nil; shown = false; lastLine = ""
             return
         }
         guard let started else { started = now; return }
         let elapsed = now.timeIntervalSince(started)
         guard elapsed >= delay else { return }
         if let lastDrawn, now.timeIntervalSince(lastDrawn) < 0.1 { return }
+        let line = ProgressLine.analysis(p, elapsed: elapsed, columns: Output.terminalColumns())
+        guard line != lastLine else { return }
         lastDrawn = now
+        lastLine = line
         shown = true
-        Output.progress(ProgressLine.analysis(p, elapsed: elapsed, columns: Output.terminalColumns()))
+        Output.progress(line)
     }
 }
