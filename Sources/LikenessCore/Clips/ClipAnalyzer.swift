@@ -63,7 +63,8 @@ public struct ClipAnalyzer: Sendable {
                 let voiceprint = try embedder.embed(samples16k: samples, preprocess: preprocess) {
                     tell(embedding: samples.count, fraction: $0)
                 }
-                if let check { segments += try check.segmentEmbeddings(samples, voiceprint: voiceprint) }
+                // The check only warns: when it cannot embed a piece, that piece is left out of it.
+                if let check { segments += (try? check.segmentEmbeddings(samples, voiceprint: voiceprint)) ?? [] }
                 return voiceprint
             } catch VoiceprintError.tooLittleSpeech(let seconds) where piece {
                 refusedSpeech += seconds
