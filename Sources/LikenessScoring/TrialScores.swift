@@ -14,6 +14,22 @@ public struct TrialScores: Sendable, Codable, Equatable {
 }
 
 extension TrialScores {
+    /// `values` split by class: `values[i]` is a target trial's score when `isTarget[i]`. Precondition: as many
+    /// labels as values.
+    public init(values: [Double], isTarget: [Bool]) {
+        precondition(values.count == isTarget.count, "TrialScores(values:isTarget:): \(values.count) values, \(isTarget.count) labels")
+        var targets: [Double] = [], nontargets: [Double] = []
+        for (value, target) in zip(values, isTarget) {
+            if target { targets.append(value) } else { nontargets.append(value) }
+        }
+        self.init(targets: targets, nontargets: nontargets)
+    }
+
+    /// The trials of several sets as one set (targets with targets, in order).
+    public init(pooling sets: [TrialScores]) {
+        self.init(targets: sets.flatMap(\.targets), nontargets: sets.flatMap(\.nontargets))
+    }
+
     /// One pooled trial: its score and whether it is a target trial.
     struct Trial {
         var score: Double

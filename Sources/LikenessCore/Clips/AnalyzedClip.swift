@@ -14,9 +14,11 @@ public struct AnalyzedClip: Sendable {
     public let warnings: [String]
     /// Fraction of samples at or near full scale (|x| >= 0.99): a sign of clipping.
     public let clippedFraction: Double
+    /// How spread the voices in the recording are (`SpeakerMixtureCheck`), when it was checked and long enough.
+    public let speakerCheck: SpeakerMixtureCheck.Finding?
 
     public init(path: String, sha256: String, info: AudioFileInfo, durationSeconds: Double, voiceprint: Voiceprint,
-                warnings: [String], clippedFraction: Double) {
+                warnings: [String], clippedFraction: Double, speakerCheck: SpeakerMixtureCheck.Finding? = nil) {
         self.path = path
         self.sha256 = sha256
         self.info = info
@@ -24,6 +26,7 @@ public struct AnalyzedClip: Sendable {
         self.voiceprint = voiceprint
         self.warnings = warnings
         self.clippedFraction = clippedFraction
+        self.speakerCheck = speakerCheck
     }
 
     /// What `embed --json` prints for a clip.
@@ -40,13 +43,16 @@ public struct AnalyzedClip: Sendable {
         /// Per-window embeddings, when asked for.
         public let partials: [[Float]]?
         public let warnings: [String]
+        /// The many-speakers check, when the recording was long enough for it.
+        public let speakerCheck: SpeakerMixtureCheck.Finding?
     }
 
     public func embeddingRecord(precision: ModelPrecision?, partials: Bool) -> EmbeddingRecord {
         EmbeddingRecord(file: path, sha256: sha256, model: voiceprint.modelID, precision: precision?.rawValue,
                         dim: voiceprint.embedding.count, embedding: voiceprint.embedding,
                         speechSeconds: voiceprint.speechSeconds, durationSeconds: durationSeconds,
-                        partials: partials ? voiceprint.partials : nil, warnings: warnings)
+                        partials: partials ? voiceprint.partials : nil, warnings: warnings,
+                        speakerCheck: speakerCheck)
     }
 
     /// The clip as described in results (`compare`, `identify`, reports).

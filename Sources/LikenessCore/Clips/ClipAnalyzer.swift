@@ -20,58 +20,97 @@ public struct ClipAnalyzer: Sendable {
     /// Piece length for longer recordings, seconds. Default 300: long enough for a stable voiceprint of each
     /// piece, short enough that a piece and the model's working memory stay well under 200 MB.
     public var pieceSeconds = 300.0
+    /// Hears how far each call has got (`AnalysisProgress`), from the threads doing the work, as often as every
+    /// decoded second and every step the model reports: throttle drawing. Default nil (no reports, no cost).
+    public var progress: (@Sendable (AnalysisProgress) -> Void)?
+    /// How calls with `checkingMixtures` check whether a recording holds several voices (nil: they cannot).
+    public var mixtureCheck: SpeakerMixtureCheck?
 
     public init(embedder: any SpeakerEmbedder, preprocess: Bool = true) {
         self.embedder = embedder
         self.preprocess = preprocess
     }
 
-    public func analyze(path: String) throws -> AnalyzedClip {
+    /// One file. `checkingMixture`: also run `mixtureCheck` (when set) and add its warning to the clip's when
+    /// the recording sounds like several speakers (`AnalyzedClip.speakerCheck` holds the measurement).
+    public func analyze(path: String, checkingMixture: Bool = false) throws -> AnalyzedClip {
+        let tally = progress.map { ProgressTally(paths: [path], report: $0) }
+        defer { tally?.finish(0) }
+        return try analyze(path: path, checkingMixture: checkingMixture) { tally?.update(0, seconds: $0) }
+    }
+
+    /// `report(seconds)`: the work done on this file, in seconds of audio (`AnalysisProgress`).
+    private func analyze(path: String, checkingMixture: Bool, report: (Double) -> Void) throws -> AnalyzedClip {
         let stream = try AudioStream(path: path, options: AudioDecodeOptions(targetSampleRate: 16000, blockFrames: 16000))
         let sha = try FileHash.sha256Hex(ofFile: path)
         let whole = Int(wholeFileSeconds * 16000), piece = max(16000, Int(pieceSeconds * 16000))
-        var buffer: [Float] = [], total = 0, clipped = 0
-        var pieces: [Voiceprint] = [], refusedSpeech = 0.0, streaming = false
-        func embed(_ samples: [Float]) throws -> Voiceprint {
-            do { return try embedder.embed(samples16k: samples, preprocess: preprocess) } catch {
-                throw LikenessError.invalidInput("\(path): \(error)")
-            }
+        let check = checkingMixture ? mixtureCheck : nil
+        var buffer: [Float] = [], total = 0, clipped = 0, embedded = 0
+        var pieces: [Voiceprint] = [], refusedSpeech = 0.0, streaming = false, segments: [[Float]] = []
+        let decodeShare = AnalysisProgress.decodeShare
+        func tell(embedding samples: Int = 0, fraction: Double = 0) {
+            let embeddedSamples = Double(embedded) + fraction * Double(samples)
+            report((decodeShare * Double(total) + (1 - decodeShare) * embeddedSamples) / 16000)
         }
-        /// One piece of a long recording; a piece with too little speech (a silent stretch) is left out.
-        func embedPiece(_ samples: [Float]) throws {
-            do { pieces.append(try embedder.embed(samples16k: samples, preprocess: preprocess)) } catch VoiceprintError.tooLittleSpeech(let seconds) {
+        /// The voiceprint of `samples`; nil for a piece of a long recording with too little speech (a silent
+        /// stretch, left out), whose speech is counted for the error when every piece is.
+        func embed(_ samples: [Float], piece: Bool) throws -> Voiceprint? {
+            defer {
+                embedded += samples.count
+                tell()
+            }
+            do {
+                let voiceprint = try embedder.embed(samples16k: samples, preprocess: preprocess) {
+                    tell(embedding: samples.count, fraction: $0)
+                }
+                // The check only warns: when it cannot embed a piece, that piece is left out of it.
+                if let check { segments += (try? check.segmentEmbeddings(samples, voiceprint: voiceprint)) ?? [] }
+                return voiceprint
+            } catch VoiceprintError.tooLittleSpeech(let seconds) where piece {
                 refusedSpeech += seconds
+                return nil
             } catch { throw LikenessError.invalidInput("\(path): \(error)") }
         }
         while let block = try stream.nextBlock() {
             total += block.count
             clipped += block.reduce(0) { $0 + (abs($1) >= 0.99 ? 1 : 0) }
             buffer += block
+            tell()
             if !streaming && buffer.count > whole { streaming = true }
             while streaming && buffer.count >= piece {
-                try embedPiece(Array(buffer[..<piece]))
+                if let voiceprint = try embed(Array(buffer[..<piece]), piece: true) { pieces.append(voiceprint) }
                 buffer.removeFirst(piece)
             }
         }
         let voiceprint: Voiceprint
         if streaming {
-            if !buffer.isEmpty { try embedPiece(buffer) }
+            if !buffer.isEmpty, let voiceprint = try embed(buffer, piece: true) { pieces.append(voiceprint) }
             guard !pieces.isEmpty else {
                 throw LikenessError.invalidInput("\(path): \(VoiceprintError.tooLittleSpeech(seconds: refusedSpeech))")
             }
             voiceprint = embedder.combine(pieces)
         } else {
-            voiceprint = try embed(buffer)
+            guard let clip = try embed(buffer, piece: false) else { preconditionFailure("a whole recording is never left out") }
+            voiceprint = clip
         }
+        let finding = check?.finding(segments)
+        var warnings = stream.warnings.map(\.description)
+        if let finding, finding.manySpeakers { warnings.append(SpeakerMixtureCheck.warning(path: path, finding)) }
         return AnalyzedClip(path: path, sha256: sha, info: stream.info, durationSeconds: Double(total) / 16000,
-                            voiceprint: voiceprint, warnings: stream.warnings.map(\.description),
-                            clippedFraction: total == 0 ? 0 : Double(clipped) / Double(total))
+                            voiceprint: voiceprint, warnings: warnings,
+                            clippedFraction: total == 0 ? 0 : Double(clipped) / Double(total), speakerCheck: finding)
     }
 
     /// Analyses many files on all cores (one file per task; BLAS single-threaded inside each task). Never
-    /// throws: each file gets its own result, so one bad file does not stop the rest.
-    public func analyzeAll(paths: [String], progress: (@Sendable (Int, Int) -> Void)? = nil) -> [Result<AnalyzedClip, any Error>] {
+    /// throws: each file gets its own result, so one bad file does not stop the rest. `progress(done, total)`
+    /// after each file (besides the finer `self.progress`); `checkingMixtures` as in `analyze`.
+    public func analyzeAll(paths: [String], checkingMixtures: Bool = false,
+                           progress: (@Sendable (Int, Int) -> Void)? = nil) -> [Result<AnalyzedClip, any Error>] {
         BLAS.setSingleThreaded()
-        return ParallelMap.results(count: paths.count, progress: progress) { try analyze(path: paths[$0]) }
+        let tally = self.progress.map { ProgressTally(paths: paths, report: $0) }
+        return ParallelMap.results(count: paths.count, progress: progress) { i in
+            defer { tally?.finish(i) }
+            return try analyze(path: paths[i], checkingMixture: checkingMixtures) { tally?.update(i, seconds: $0) }
+        }
     }
 }

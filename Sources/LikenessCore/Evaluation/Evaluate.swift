@@ -72,8 +72,7 @@ public struct Evaluate: Sendable {
         }
 
         static func byClass(_ scored: ScoredTrials, _ llrs: [Double]) -> TrialScores {
-            TrialScores(targets: zip(scored.items, llrs).filter { $0.0.trial.isTarget }.map(\.1),
-                        nontargets: zip(scored.items, llrs).filter { !$0.0.trial.isTarget }.map(\.1))
+            TrialScores(values: llrs, isTarget: scored.items.map(\.trial.isTarget))
         }
     }
 

@@ -41,7 +41,7 @@ public struct FitCalibration: Sendable {
         var isTarget: [Bool] = []
 
         var trialScores: TrialScores {
-            TrialScores(targets: zip(scores, isTarget).filter(\.1).map(\.0), nontargets: zip(scores, isTarget).filter { !$0.1 }.map(\.0))
+            TrialScores(values: scores, isTarget: isTarget)
         }
         var data: CalibrationModel.FittingData {
             .init(name: name, targets: isTarget.filter { $0 }.count, nontargets: isTarget.filter { !$0 }.count)
@@ -119,11 +119,7 @@ public struct FitCalibration: Sendable {
             let fit = Self.fitWeighted(lists, prior: prior, features: byModel)
             let check = Self.leaveOneListOut(lists) { others in
                 let f = Self.fitWeighted(others, prior: prior, features: byModel)
-                return { list in
-                    let llrs = list.componentScores.map(f.llr)
-                    return TrialScores(targets: zip(llrs, list.isTarget).filter(\.1).map(\.0),
-                                       nontargets: zip(llrs, list.isTarget).filter { !$0.1 }.map(\.0))
-                }
+                return { TrialScores(values: $0.componentScores.map(f.llr), isTarget: $0.isTarget) }
             }
             fusion = .init(models: components.map(\.model.name), inUse: components.map(\.weight), fitted: fit, crossValidation: check)
         }
@@ -131,10 +127,10 @@ public struct FitCalibration: Sendable {
         var validation: CalibrationModel.Validation?
         if !heldOut.isEmpty {
             let held = try heldOut.map { try scoreList($0, progress: progress, onFailure: onFailure) }
-            let pooled = TrialScores(targets: held.flatMap(\.trialScores.targets), nontargets: held.flatMap(\.trialScores.nontargets))
+            let pooled = TrialScores(pooling: held.map(\.trialScores))
             validation = .init(data: held.map(\.data), scores: pooled, calibration: calibration)
         }
-        let pooled = TrialScores(targets: lists.flatMap(\.trialScores.targets), nontargets: lists.flatMap(\.trialScores.nontargets))
+        let pooled = TrialScores(pooling: lists.map(\.trialScores))
         return CalibrationModel(modelID: analyzer.embedder.modelID, calibration: calibration, normalization: normalization,
                                 fittedOn: lists.map(\.data), fittingScores: pooled, validation: validation,
                                 crossValidation: crossValidation, fusion: fusion, toolVersion: ToolVersion.string)

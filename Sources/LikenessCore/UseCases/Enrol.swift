@@ -43,21 +43,25 @@ public struct Enrol: Sendable {
         public let rejected: [Rejection]
         /// Where the registry is (`Registry.location`).
         public let registry: String
+        /// The warnings about accepted clips (decoder's, several voices), as `onWarning` heard them.
+        public let warnings: [String]
     }
 
     /// `onRejection` hears every rejected clip before the outcome (so it is said even when nothing is enrolled);
     /// `onWarning` the decoder's warnings of accepted clips.
     public func run(_ request: Request, onRejection: (Rejection) -> Void = { _ in },
                     onWarning: (String) -> Void = { _ in }) async throws -> Result {
-        let results = analyzer.analyzeAll(paths: request.files)
+        // A recording of several voices is still enrolled (the check can misjudge) but warned about.
+        let results = analyzer.analyzeAll(paths: request.files, checkingMixtures: true)
         var accepted: [ClipEnrolment] = []
-        var rejected: [Rejection] = []
+        var rejected: [Rejection] = [], warnings: [String] = []
         for (file, result) in zip(request.files, results) {
             switch result {
             case .failure(let error):
                 rejected.append(Rejection(file: file, reason: "\(error)"))
             case .success(let clip):
                 clip.warnings.forEach(onWarning)
+                warnings += clip.warnings
                 if let reason = policy.rejection(clip) {
                     rejected.append(Rejection(file: file, reason: reason))
                     continue
@@ -85,7 +89,8 @@ public struct Enrol: Sendable {
         let added = Self.unique(result.added)
         let skipped = Self.unique(result.skippedDuplicates).filter { !added.contains($0) }
         return Result(artist: result.artist, created: result.created, added: added,
-                      skippedDuplicates: skipped, rejected: rejected, registry: registry.location)
+                      skippedDuplicates: skipped, rejected: rejected, registry: registry.location,
+                      warnings: warnings)
     }
 
     private static func unique(_ hashes: [String]) -> [String] {

@@ -66,14 +66,28 @@ public struct CAMPlusPlusEmbedder: SpeakerEmbedder {
     /// Memory: besides `samples16k` itself, the working memory depends only on the chunk length, not on the
     /// input length: a chunk's copy of the samples and its features, freed before the network's dense blocks
     /// fill their buffer (0.2 MB per second of chunk, 61 MB at the default), plus fixed-size scratch.
-    public func rawEmbedding(samples16k: [Float]) throws -> [Float] {
+    ///
+    /// `progress`, when given, hears the fraction done after each stage of the network in each chunk.
+    public func rawEmbedding(samples16k: [Float], progress: ((Double) -> Void)? = nil) throws -> [Float] {
         let chunks = chunkRanges(sampleCount: samples16k.count)
-        guard chunks.count > 1 else { return network.forward(try Self.features(samples16k)).embedding }
+        let observe: (Int) -> ((CAMPlusPlusNetwork.Stage, MatrixView) -> Void)? = { c in
+            progress.map { report in { stage, _ in report((Double(c) + Self.stageShare(stage)) / Double(chunks.count)) } }
+        }
+        guard chunks.count > 1 else { return network.forward(try Self.features(samples16k), observe: observe(0)).embedding }
         var pooling = network.makePooling()
-        for chunk in chunks {
-            network.accumulate(try Self.features(Array(samples16k[chunk])), into: &pooling)
+        for (c, chunk) in chunks.enumerated() {
+            network.accumulate(try Self.features(Array(samples16k[chunk])), into: &pooling, observe: observe(c))
         }
         return network.embedding(statistics: pooling.result())
+    }
+
+    /// The share of a chunk's work done when `forward` reaches `stage`: the head and TDNN about a tenth, the
+    /// rest by the dense blocks' layer counts (12, 24, 16), which dominate the cost.
+    static func stageShare(_ stage: CAMPlusPlusNetwork.Stage) -> Double {
+        switch stage {
+        case .tdnn: return 0.1
+        case .block(let n), .transit(let n): return 0.1 + 0.9 * ([12.0, 36, 52][min(max(n, 1), 3) - 1] / 52)
+        }
     }
 
     /// The sample ranges `rawEmbedding` embeds separately for a `sampleCount`-sample input: the whole input when
@@ -96,6 +110,14 @@ public struct CAMPlusPlusEmbedder: SpeakerEmbedder {
     /// trimmed speech instead raised the EER on speechocean762 from 1.40 % to 1.80 % and on fsdd from 29.2 % to
     /// 29.8 % (BENCHMARKS.md), with no list improving. Without `preprocess` the whole input counts as speech.
     public func embed(samples16k: [Float], preprocess: Bool = true) throws -> Voiceprint {
+        try embedReporting(samples16k: samples16k, preprocess: preprocess, progress: nil)
+    }
+
+    public func embed(samples16k: [Float], preprocess: Bool, progress: (Double) -> Void) throws -> Voiceprint {
+        try withoutActuallyEscaping(progress) { try embedReporting(samples16k: samples16k, preprocess: preprocess, progress: $0) }
+    }
+
+    private func embedReporting(samples16k: [Float], preprocess: Bool, progress: ((Double) -> Void)?) throws -> Voiceprint {
         let speechSamples = preprocess ? speechSampleCount(samples16k) : samples16k.count
         let seconds = Double(speechSamples) / Double(Self.sampleRate)
         guard seconds >= options.minimumSpeechSeconds, samples16k.count >= 400 else {
@@ -107,7 +129,7 @@ public struct CAMPlusPlusEmbedder: SpeakerEmbedder {
             let gain = options.level.gain(samples16k)
             if gain != 1 { scaleInPlace(&input, gain) }
         }
-        return try Voiceprint(modelID: modelID, embedding: VectorMath.l2Normalized(try rawEmbedding(samples16k: input)),
+        return try Voiceprint(modelID: modelID, embedding: VectorMath.l2Normalized(try rawEmbedding(samples16k: input, progress: progress)),
                           partials: [], speechSeconds: seconds).checkedFinite()
     }
 }

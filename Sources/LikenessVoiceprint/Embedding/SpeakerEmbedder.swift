@@ -11,6 +11,11 @@ public protocol SpeakerEmbedder: Sendable {
     /// `samples16k`: mono PCM in [-1, 1) at 16 kHz. `preprocess`: apply the model's own loudness
     /// normalisation and silence handling first (turn off only for input that is already preprocessed).
     func embed(samples16k: [Float], preprocess: Bool) throws -> Voiceprint
+    /// `embed(samples16k:preprocess:)`, telling `progress` the fraction of the work done so far (in 0...1,
+    /// never decreasing) while it works, so a caller can show progress inside one long embedding. Models that
+    /// can tell cheaply report at a finer grain (GE2E: LSTM time steps; CAM++: network stages); the default
+    /// reports 1 when done. The result is the same as without `progress`.
+    func embed(samples16k: [Float], preprocess: Bool, progress: (Double) -> Void) throws -> Voiceprint
     /// The voiceprints of the models a voiceprint of this model is made of (a fusion's components), so an
     /// enrolment stores each model's voiceprint too; empty for a single model.
     func componentVoiceprints(of voiceprint: Voiceprint) -> [Voiceprint]
@@ -24,6 +29,12 @@ extension SpeakerEmbedder {
     public var modelID: String { identity.id }
 
     public func componentVoiceprints(of voiceprint: Voiceprint) -> [Voiceprint] { [] }
+
+    public func embed(samples16k: [Float], preprocess: Bool, progress: (Double) -> Void) throws -> Voiceprint {
+        let voiceprint = try embed(samples16k: samples16k, preprocess: preprocess)
+        progress(1)
+        return voiceprint
+    }
 
     public func combine(_ pieces: [Voiceprint]) -> Voiceprint {
         Voiceprint.speechWeightedMean(pieces, modelID: modelID)

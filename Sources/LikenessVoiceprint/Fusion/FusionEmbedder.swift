@@ -65,6 +65,14 @@ public struct FusionEmbedder: SpeakerEmbedder {
         fuse(try components.map { try $0.embedder.embed(samples16k: samples16k, preprocess: preprocess) })
     }
 
+    /// Each model in turn, with an equal share of the progress (the models' speeds differ by machine).
+    public func embed(samples16k: [Float], preprocess: Bool, progress: (Double) -> Void) throws -> Voiceprint {
+        let share = 1 / Double(components.count)
+        return fuse(try components.enumerated().map { m, component in
+            try component.embedder.embed(samples16k: samples16k, preprocess: preprocess) { progress((Double(m) + $0) * share) }
+        })
+    }
+
     /// Each model combines its own pieces; the results are fused again (a plain mean of fused vectors would
     /// lose the models' unit norms and so their weights).
     public func combine(_ pieces: [Voiceprint]) -> Voiceprint {

@@ -73,8 +73,10 @@ public final class GE2EEncoder: Sendable {
     }
 
     /// Embeds the windows `spectrogram[start ..< start + frames]` (in frames of 40 values) for each start, without
-    /// copying the (overlapping) windows out first.
-    public func embed(spectrogram: UnsafeBufferPointer<Float>, starts: [Int], frames: Int) -> [[Float]] {
+    /// copying the (overlapping) windows out first. `progress`, when given, hears the fraction of windows done
+    /// after each batch and, in float32, every 16 time steps within a batch.
+    public func embed(spectrogram: UnsafeBufferPointer<Float>, starts: [Int], frames: Int,
+                      progress: ((Double) -> Void)? = nil) -> [[Float]] {
         let total = spectrogram.count / Self.melChannels
         precondition(frames > 0 && spectrogram.count % Self.melChannels == 0
                      && starts.allSatisfy { $0 >= 0 && $0 + frames <= total },
@@ -90,12 +92,15 @@ public final class GE2EEncoder: Sendable {
         let scratch = int8 == nil ? Scratch(batch: batch) : nil
         for first in stride(from: 0, to: starts.count, by: size) {
             let batchStarts = starts[first..<min(first + size, starts.count)]
+            let done = Double(first), count = Double(starts.count), share = Double(batchStarts.count)
             if let int8, let int8Scratch {
                 int8.run(spectrogram.baseAddress!, starts: batchStarts, frames: frames, scratch: int8Scratch)
                 embeddings += project(lastHidden: int8Scratch.top, stride: Self.hiddenSize, batch: batchStarts.count)
             } else if let scratch {
-                embeddings += forward(spectrogram, starts: batchStarts, frames: frames, scratch: scratch)
+                embeddings += forward(spectrogram, starts: batchStarts, frames: frames, scratch: scratch,
+                                      step: progress.map { report in { report((done + share * $0) / count) } })
             }
+            progress?((done + share) / count)
         }
         return embeddings
     }
@@ -141,8 +146,9 @@ public final class GE2EEncoder: Sendable {
         }
     }
 
+    /// `step`, when given, hears the fraction of time steps done every 16 steps.
     private func forward(_ spectrogram: UnsafeBufferPointer<Float>, starts: ArraySlice<Int>, frames: Int,
-                         scratch: Scratch) -> [[Float]] {
+                         scratch: Scratch, step: ((Double) -> Void)? = nil) -> [[Float]] {
         let hidden = Self.hiddenSize, mels = Self.melChannels, batch = starts.count
         precondition(batch <= scratch.batch)
         let widths = GE2EWeights.stackedWidths
@@ -150,6 +156,7 @@ public final class GE2EEncoder: Sendable {
         let source = spectrogram.baseAddress!
         let offsets = starts.map { $0 * mels }
         for t in 0..<frames {
+            if let step, t > 0 && t % 16 == 0 { step(Double(t) / Double(frames)) }
             // Layer 0 input: frame t of every window into the x columns of its row.
             for (b, offset) in offsets.enumerated() {
                 (scratch.stacked[0] + b * widths[0]).update(from: source + offset + t * mels, count: mels)

@@ -91,6 +91,15 @@ public struct GE2EVoiceprinter: WindowedSpeakerEmbedder {
     }
 
     public func embed(samples16k: [Float], preprocess: Bool = true) throws -> Voiceprint {
+        try embedReporting(samples16k: samples16k, preprocess: preprocess, progress: nil)
+    }
+
+    /// The encoder's progress, after a 5 % share for preprocessing and the mel spectrogram.
+    public func embed(samples16k: [Float], preprocess: Bool, progress: (Double) -> Void) throws -> Voiceprint {
+        try withoutActuallyEscaping(progress) { try embedReporting(samples16k: samples16k, preprocess: preprocess, progress: $0) }
+    }
+
+    private func embedReporting(samples16k: [Float], preprocess: Bool, progress: ((Double) -> Void)?) throws -> Voiceprint {
         // Room for the zero padding of the last window (at most a window plus a frame).
         let padding = (options.partialFrames + 1) * Self.samplesPerFrame
         var wav = preprocess ? self.preprocess(samples16k, extraCapacity: padding) : samples16k
@@ -106,7 +115,8 @@ public struct GE2EVoiceprinter: WindowedSpeakerEmbedder {
         let speechCount = wav.count
         wav.append(contentsOf: repeatElement(0, count: paddedCount - speechCount))
         let mel = try FeaturePreset.ge2eMel.compute(wav, sampleRate: Self.sampleRate)
-        let partials = embedPartials(mel: mel, slices: slices)
+        progress?(0.05)
+        let partials = embedPartials(mel: mel, slices: slices, progress: progress.map { report in { report(0.05 + 0.95 * $0) } })
         return try Voiceprint(modelID: modelID, embedding: Self.utteranceEmbedding(partials), partials: partials,
                           speechSeconds: seconds).checkedFinite()
     }
@@ -121,12 +131,12 @@ public struct GE2EVoiceprinter: WindowedSpeakerEmbedder {
                           speechSeconds: pieces.reduce(0) { $0 + $1.speechSeconds })
     }
 
-    public func embedPartials(mel: FeatureMatrix, slices: [Range<Int>]) -> [[Float]] {
+    public func embedPartials(mel: FeatureMatrix, slices: [Range<Int>], progress: ((Double) -> Void)? = nil) -> [[Float]] {
         precondition(mel.dims == GE2EEncoder.melChannels, "embedPartials: mel has \(mel.dims) bands")
         precondition(slices.allSatisfy { $0.lowerBound >= 0 && $0.upperBound <= mel.frames && $0.count == options.partialFrames },
                      "embedPartials: slice outside the \(mel.frames)-frame spectrogram")
         return mel.values.withUnsafeBufferPointer { spectrogram in
-            encoder.embed(spectrogram: spectrogram, starts: slices.map(\.lowerBound), frames: options.partialFrames)
+            encoder.embed(spectrogram: spectrogram, starts: slices.map(\.lowerBound), frames: options.partialFrames, progress: progress)
         }
     }
 

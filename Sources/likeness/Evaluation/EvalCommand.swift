@@ -56,12 +56,10 @@ struct EvalCommand: ParsableCommand {
     func run() throws {
         if let scores { try OutputFile.check(scores, option: "--scores", force: force, inputs: [trials]) }
         if let report { try OutputFile.check(report, option: "--report", force: force, inputs: [trials]) }
-        let analyzer = try model.makeAnalyzer(defaultMinimumSpeech: 0)
+        let analyzer = try model.makeAnalyzer(defaultMinimumSpeech: 0, progress: !quiet)
         let scoring = try evidence.selection.load(modelID: analyzer.embedder.modelID)
-        let progress = Output.embeddingProgress(quiet: quiet)
         let outcome = try Evaluate(analyzer: analyzer, scoring: scoring)
-            .run(trialList: trials, root: root, progress: progress, onFailure: { Output.warn($0) })
-        if progress != nil { Output.progress(nil) }
+            .run(trialList: trials, root: root, onFailure: { Output.warn($0) })
         if let scores { try outcome.scoresTSV.write(toFile: scores, atomically: true, encoding: .utf8) }
         if let report { try outcome.reportHTML.write(toFile: report, atomically: true, encoding: .utf8) }
         let result = outcome.result

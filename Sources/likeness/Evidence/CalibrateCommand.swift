@@ -62,14 +62,12 @@ struct CalibrateCommand: ParsableCommand {
 
     func run() throws {
         try OutputFile.check(out, option: "--out", force: force, inputs: trials + heldOut)
-        var fit = FitCalibration(analyzer: try model.makeAnalyzer(defaultMinimumSpeech: 0))
+        var fit = FitCalibration(analyzer: try model.makeAnalyzer(defaultMinimumSpeech: 0, progress: !quiet))
         fit.prior = prior
         if asNorm, let cohort {
             fit.asNorm = try FitCalibration.asNormCohort(cohort, modelID: fit.analyzer.embedder.modelID, topN: topN)
         }
-        let progress = Output.embeddingProgress(quiet: quiet)
-        let file = try fit.run(trialLists: trials, heldOut: heldOut, progress: progress, onFailure: { Output.warn($0) })
-        if progress != nil { Output.progress(nil) }
+        let file = try fit.run(trialLists: trials, heldOut: heldOut, onFailure: { Output.warn($0) })
         try file.write(to: URL(fileURLWithPath: out))
         print("wrote \(out): " + file.summaryLines[0])
         file.summaryLines.dropFirst().forEach { print($0) }

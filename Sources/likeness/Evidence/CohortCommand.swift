@@ -49,10 +49,8 @@ struct CohortCommand: ParsableCommand {
 
         func run() throws {
             try OutputFile.check(out, option: "--out", force: force)
-            let progress = Output.embeddingProgress(quiet: quiet)
-            let built = try BuildCohort(analyzer: try model.makeAnalyzer()).run(
-                source: source, name: name, origin: origin, progress: progress, onFailure: { Output.warn($0) })
-            if progress != nil { Output.progress(nil) }
+            let built = try BuildCohort(analyzer: try model.makeAnalyzer(progress: !quiet)).run(
+                source: source, name: name, origin: origin, onFailure: { Output.warn($0) })
             try built.cohort.write(to: URL(fileURLWithPath: out))
             let failures = built.failures
             print("wrote \(out): \(built.cohort.voices.count) voices from \(built.files - failures) clips"

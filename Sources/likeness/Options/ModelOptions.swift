@@ -81,7 +81,16 @@ struct ModelOptions: ParsableArguments {
             precision: precision, level: level.level))
     }
 
-    func makeAnalyzer(defaultMinimumSpeech: Double = 1.0) throws -> ClipAnalyzer {
-        ClipAnalyzer(embedder: try makeEmbedder(defaultMinimumSpeech: defaultMinimumSpeech), preprocess: !noPreprocess)
+    /// `progress`: draw `AnalysisProgressBar` on a terminal (off for `--quiet`). The analyzer can check for
+    /// several voices (`SpeakerMixtureCheck`) with the model's own windowed model (GE2E alone or in a fusion), else
+    /// with the catalogue's screening model when its weights are here; calls ask for the check (`embed`, `enroll`).
+    func makeAnalyzer(defaultMinimumSpeech: Double = 1.0, progress: Bool = true) throws -> ClipAnalyzer {
+        let embedder = try makeEmbedder(defaultMinimumSpeech: defaultMinimumSpeech)
+        var analyzer = ClipAnalyzer(embedder: embedder, preprocess: !noPreprocess)
+        analyzer.progress = AnalysisProgressBar.reporter(enabled: progress)
+        let screen = SpeakerMixtureCheck.screen(in: embedder)
+            ?? (try? ModelCatalogue.screeningModel.speakerEmbedder(.init(minimumSpeechSeconds: 0))) as? any WindowedSpeakerEmbedder
+        analyzer.mixtureCheck = screen.map { SpeakerMixtureCheck(screen: $0) }
+        return analyzer
     }
 }

@@ -28,6 +28,14 @@ enum Output {
         FileHandle.standardError.write(Data(text.utf8))
     }
 
+    /// Columns of the terminal on stderr; $COLUMNS, else 80, when it does not say (for `ProgressLine`).
+    static func terminalColumns() -> Int {
+        var size = winsize()
+        if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 { return Int(size.ws_col) }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+        return 80
+    }
+
     static func note(_ message: String) {
         FileHandle.standardError.write(Data((message + "\n").utf8))
     }
@@ -38,12 +46,4 @@ struct CLIError: Error, CustomStringConvertible, LocalizedError {
     let description: String
     init(_ description: String) { self.description = description }
     var errorDescription: String? { description }
-}
-
-extension Output {
-    /// "embedding 12/40" on stderr while many clips are embedded, when stderr is a terminal and not `quiet`.
-    static func embeddingProgress(quiet: Bool) -> (@Sendable (Int, Int) -> Void)? {
-        guard !quiet && isatty(STDERR_FILENO) != 0 else { return nil }
-        return { done, total in Output.progress("embedding \(done)/\(total)") }
-    }
 }

@@ -32,7 +32,7 @@ struct EmbedCommand: ParsableCommand {
 
     func run() throws {
         let analyzer = try model.makeAnalyzer()
-        let results = analyzer.analyzeAll(paths: files)
+        let results = analyzer.analyzeAll(paths: files, checkingMixtures: true)
         var items: [AnalyzedClip.EmbeddingRecord] = []
         var failures = 0
         for (file, result) in zip(files, results) {
