@@ -98,6 +98,11 @@ public enum AudioError: Error, Sendable, Equatable, CustomStringConvertible, Loc
     public var description: String {
         switch self {
         case let .fileNotFound(path):
+            // Arguments that are not valid UTF-8 reach Swift with U+FFFD in place of the bad bytes, so such a file
+            // cannot be found by the name as decoded.
+            if path.contains("\u{FFFD}") {
+                return "\(path): no such file: the name as given is not valid UTF-8 (shown with �), which this tool cannot open; rename the file"
+            }
             return "\(path): no such file"
         case let .isDirectory(path):
             return "\(path): is a directory, not an audio file"

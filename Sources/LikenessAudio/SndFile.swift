@@ -2,6 +2,9 @@
 
 import CSndFile
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A libsndfile handle opened for reading, with samples delivered as normalised Float
 /// (`SFC_SET_NORM_FLOAT` on: int16 reads as x/32768; float/double data is passed through).
@@ -20,11 +23,33 @@ final class SndFile {
     /// so concurrent failing opens would read each other's messages: serialise opens.
     private static let openLock = NSLock()
 
+    /// Runs `body` with file descriptor 2 pointed at /dev/null (restored afterwards). Only around `sf_open`,
+    /// under `openLock`: opens are short, so another thread's stderr line is rarely caught in the window.
+    private static func withStderrSilenced<T>(_ body: () -> T) -> T {
+        let null = Glibc.open("/dev/null", O_WRONLY)
+        let saved = dup(2)
+        guard null >= 0, saved >= 0 else {
+            if null >= 0 { Glibc.close(null) }
+            if saved >= 0 { Glibc.close(saved) }
+            return body()
+        }
+        dup2(null, 2)
+        Glibc.close(null)
+        defer {
+            dup2(saved, 2)
+            Glibc.close(saved)
+        }
+        return body()
+    }
+
     /// Opens `path`; maps libsndfile's open errors to `AudioError`.
     init(path: String) throws(AudioError) {
         var info = SF_INFO()
         let opened: Result<OpaquePointer, AudioError> = SndFile.openLock.withLock {
-            if let h = sf_open(path, Int32(SFM_READ), &info) { return .success(h) }
+            // mpg123, inside libsndfile, prints "Note: ..." lines to stderr while it probes a file that is not
+            // MPEG audio; our own error says what is wrong, so its chatter is silenced during the open.
+            let h = SndFile.withStderrSilenced { sf_open(path, Int32(SFM_READ), &info) }
+            if let h { return .success(h) }
             let code = sf_error(nil)
             let message = String(cString: sf_strerror(nil))
             return .failure(SndFile.openError(path: path, code: code, message: message))
@@ -85,9 +110,11 @@ final class SndFile {
         case SF_ERR_MALFORMED_FILE:
             return .decodeFailed(path: path, reason: "\(message) (truncated or corrupt header)")
         default:
-            // libsndfile's internal codes (e.g. an MPEG stream mpg123 cannot open); the path was
-            // already checked to be a readable regular file, whatever the message says.
-            return .decodeFailed(path: path, reason: "libsndfile could not open it: \(message) (error \(code))")
+            // libsndfile's internal codes (e.g. a file named .mp3 that mpg123 finds no MPEG frames in). The path
+            // was already checked to be a readable regular file, so its "does not exist or is not a regular
+            // file" message is wrong here: the contents are the problem.
+            return .notAudio(path: path, reason: "its contents are not audio in a format libsndfile decodes (WAV, FLAC, OGG, Opus, MP3, AIFF, ...), "
+                + "whatever its extension says (libsndfile error \(code))")
         }
     }
 

@@ -69,6 +69,11 @@ extension Registry {
                     // A new artist keeps both exported timestamps: the record moved, it did not change.
                     created = try await ClipStorage.ensureArtist(
                         transaction, id: artist.id, name: name, createdAt: createdAt, updatedAt: updatedAt)
+                } catch RegistryError.artistNameConflict(let id, let existing, let requested) {
+                    // Import has no --id: the way out is renaming one side first.
+                    throw RegistryError.invalidImport(reason: "\(place): artist id '\(id)' is enrolled here as '\(existing)', but the "
+                        + "export names it '\(requested)'. If they are the same person, give both the same name first "
+                        + "(`likeness artists rename \(id) --name ...` here or in the exporting registry); nothing was imported")
                 } catch let error as RegistryError {
                     throw RegistryError.invalidImport(reason: "\(place): \(error)")
                 }

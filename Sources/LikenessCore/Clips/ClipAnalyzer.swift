@@ -73,7 +73,8 @@ public struct ClipAnalyzer: Sendable {
         }
         while let block = try stream.nextBlock() {
             total += block.count
-            clipped += block.reduce(0) { $0 + (abs($1) >= 0.99 ? 1 : 0) }
+            // At full scale, not beyond: a float file may hold values above 1 that were never clipped.
+            clipped += block.reduce(0) { $0 + (abs($1) >= 0.99 && abs($1) <= 1.0001 ? 1 : 0) }
             buffer += block
             tell()
             if !streaming && buffer.count > whole { streaming = true }
@@ -96,10 +97,20 @@ public struct ClipAnalyzer: Sendable {
         let finding = check?.finding(segments)
         var warnings = stream.warnings.map(\.description)
         if let finding, finding.manySpeakers { warnings.append(SpeakerMixtureCheck.warning(path: path, finding)) }
+        let clippedFraction = total == 0 ? 0 : Double(clipped) / Double(total)
+        if clippedFraction >= Self.clippingWarningFraction {
+            warnings.append(String(format: "%@: %.2f %% of the samples are at full scale: the recording is clipped, which distorts "
+                                   + "the voice; scores from it are less reliable", path, clippedFraction * 100))
+        }
         return AnalyzedClip(path: path, sha256: sha, info: stream.info, durationSeconds: Double(total) / 16000,
                             voiceprint: voiceprint, warnings: warnings,
-                            clippedFraction: total == 0 ? 0 : Double(clipped) / Double(total), speakerCheck: finding)
+                            clippedFraction: clippedFraction, speakerCheck: finding)
     }
+
+    /// Fraction of samples at full scale from which a clip is reported as clipped: one in a thousand. A peak-
+    /// normalised recording touches full scale at a handful of samples; clipping flattens whole stretches.
+    /// (Enrolment refuses above `EnrolmentPolicy.maximumClippedFraction`, 1 %.)
+    public static let clippingWarningFraction = 0.001
 
     /// Analyses many files on all cores (one file per task; BLAS single-threaded inside each task). Never
     /// throws: each file gets its own result, so one bad file does not stop the rest. `progress(done, total)`

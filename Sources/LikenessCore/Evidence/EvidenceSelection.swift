@@ -23,10 +23,10 @@ public struct EvidenceSelection: Sendable, Equatable {
 
     /// Loads and checks the files for `modelID`; errors are `EvidenceFileError`s naming the file.
     public func load(modelID: String) throws -> ScoringSystem {
-        let calibrationURL = try calibration.map { try ShippedResources.resolve($0, kind: .calibration, modelID: modelID) }
-        let cohortURL = try cohort.map { try ShippedResources.resolve($0, kind: .cohort, modelID: modelID) }
-        let loadedCalibration = try calibrationURL.map { try CalibrationModel.load(from: $0) }
-        let loadedCohort = try cohortURL.map { try ReferenceCohort.load(from: $0) }
+        let calibrationURL = try calibration.map { try Self.existing($0, option: "--calibration", made: "likeness calibrate", kind: .calibration, modelID: modelID) }
+        let cohortURL = try cohort.map { try Self.existing($0, option: "--cohort", made: "likeness cohort build", kind: .cohort, modelID: modelID) }
+        let loadedCalibration = try calibrationURL.map { url in try Self.naming("--calibration") { try CalibrationModel.load(from: url) } }
+        let loadedCohort = try cohortURL.map { url in try Self.naming("--cohort") { try ReferenceCohort.load(from: url) } }
         // The model checks and "AS-norm needs a cohort" are the ScoringSystem's; only the file identity is here.
         let system = try ScoringSystem(modelID: modelID, calibration: loadedCalibration, cohort: loadedCohort,
                                        calibrationSource: calibration, cohortSource: cohort)
@@ -37,5 +37,23 @@ public struct EvidenceSelection: Sendable, Equatable {
             }
         }
         return system
+    }
+
+    /// The file a `--calibration`/`--cohort` value names; a missing file is an error naming the option.
+    private static func existing(_ value: String, option: String, made: String, kind: ShippedResources.Kind,
+                                 modelID: String) throws -> URL {
+        let url = try naming(option) { try ShippedResources.resolve(value, kind: kind, modelID: modelID) }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue else {
+            throw LikenessError.invalidInput("\(option) \(value): no such file (give a file written by `\(made)`, or 'default')")
+        }
+        return url
+    }
+
+    /// Runs `body`, prefixing a file error with the option that named the file.
+    private static func naming<T>(_ option: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as EvidenceFileError {
+            throw LikenessError.invalidInput("\(option) \(error)")
+        }
     }
 }

@@ -26,9 +26,9 @@ struct ScanCommand: AsyncParsableCommand {
         LR, needs --calibration) or --min-score (cosine), every artist over it. Files longer than --segment-over \
         seconds are streamed with bounded memory and cut into tiles (1.6 s, one GE2E partial, with --model ge2e) every \
         --hop seconds; a window (--window, two tiles by default) is scored on the mean of its tiles, so \
-        neighbouring windows share work. Windows \
-        over the threshold (or --segment-min-score, default \(ScanOptions.defaultWindowMinScore) cosine) \
-        are merged into segments with start and end times, and any artist with segments is a hit too.
+        neighbouring windows share work. Windows over the threshold (or, without one, over the cosine \
+        --segment-min-score, default \(ScanOptions.defaultWindowMinScore)) are merged into segments with start \
+        and end times, and any artist with segments is a hit too.
 
         Models that do not embed in tiles (--model fusion, the default, and campplus) scan in two stages: files \
         up to --segment-over are embedded whole by that model; longer ones are screened with GE2E windows, whose \
