@@ -53,11 +53,8 @@ extension Registry {
             // The clip's enrolment events lose its hash and durations (AuditRedaction.redactingClip); this event
             // vouches for what remains of them, so the hash chain still verifies.
             let eventSequence = try await transaction.nextAuditSequence()
-            var vouched: [JSONValue] = []
-            for record in try await transaction.auditRecords(involving: id) {
-                guard let redacted = AuditRedaction.redactingClip(record.event, artistID: id, sha256: sha256) else { continue }
-                let digest = try await transaction.redactAudit(sequence: record.sequence, event: redacted, redactedBy: eventSequence)
-                vouched.append(["seq": .number(Double(record.sequence)), "digest": .string(digest)])
+            let vouched = try await AuditRedaction.redact(artistID: id, by: eventSequence, in: transaction) {
+                AuditRedaction.redactingClip($0, artistID: id, sha256: sha256)
             }
             try await transaction.appendAudit(AuditEvent(
                 kind: .removeClip, artistID: id, toolVersion: toolVersion,

@@ -22,11 +22,8 @@ extension Registry {
             }
             let counts = try await transaction.deleteArtist(id: id)
             let erasureSequence = try await transaction.nextAuditSequence()
-            var vouched: [JSONValue] = []
-            for record in try await transaction.auditRecords(involving: id) {
-                guard let redacted = AuditRedaction.redacting(record.event, artistID: id) else { continue }
-                let digest = try await transaction.redactAudit(sequence: record.sequence, event: redacted, redactedBy: erasureSequence)
-                vouched.append(["seq": .number(Double(record.sequence)), "digest": .string(digest)])
+            let vouched = try await AuditRedaction.redact(artistID: id, by: erasureSequence, in: transaction) {
+                AuditRedaction.redacting($0, artistID: id)
             }
             try await transaction.appendAudit(AuditEvent(
                 kind: .remove, toolVersion: toolVersion,

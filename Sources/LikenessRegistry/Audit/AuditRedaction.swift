@@ -59,4 +59,17 @@ public enum AuditRedaction {
         redacted.result = ["redacted": true]
         return redacted
     }
+
+    /// Rewrites every event of `artistID` that `rule` changes, marking it redacted by the event that will be
+    /// appended as `sequence`, and returns the `{seq, digest}` list that event must carry under `resultKey`.
+    static func redact(artistID: String, by sequence: Int64, in transaction: any RegistryTransaction,
+                       rule: (AuditEvent) -> AuditEvent?) async throws -> [JSONValue] {
+        var vouched: [JSONValue] = []
+        for record in try await transaction.auditRecords(involving: artistID) {
+            guard let redacted = rule(record.event) else { continue }
+            let digest = try await transaction.redactAudit(sequence: record.sequence, event: redacted, redactedBy: sequence)
+            vouched.append(["seq": .number(Double(record.sequence)), "digest": .string(digest)])
+        }
+        return vouched
+    }
 }
