@@ -20,6 +20,8 @@ public final class AudioStream {
     /// Source frames decoded so far (native rate, per channel).
     public private(set) var framesRead: Int64 = 0
 
+    /// For MPEG: why the stream looks cut (its last frame runs past the end of the file), found at open.
+    private let mpegCut: String?
     private let file: SndFile
     private let resampler: Resampler?
     private var interleaved: [Float]
@@ -50,6 +52,9 @@ public final class AudioStream {
         resampler = target == file.sampleRate ? nil : try Resampler(from: file.sampleRate, to: target)
         interleaved = [Float](repeating: 0, count: options.blockFrames * file.channels)
 
+        // mpg123 decodes a cut MP3 without complaint, and without a Xing tag the length is itself estimated from
+        // the file size: the frame headers are the only witness.
+        mpegCut = file.isMPEG ? try FileChecks.mpegCutDescription(path: path) : nil
         // libsndfile sizes WAV/RF64/W64/AIFF/CAF by what is on disk, so a cut-off file only shows as
         // a header promising more frames than libsndfile reports.
         if file.isUncompressed, let declared = try FileChecks.headerDeclaredFrames(path: path),
@@ -75,8 +80,17 @@ public final class AudioStream {
         while !finished {
             let channels = info.channels
             let requested = options.blockFrames
-            let n = try interleaved.withUnsafeMutableBufferPointer { buffer throws(AudioError) in
-                try file.readFrames(into: buffer, count: requested)
+            let n: Int
+            do {
+                n = try interleaved.withUnsafeMutableBufferPointer { buffer throws(AudioError) in
+                    try file.readFrames(into: buffer, count: requested)
+                }
+            } catch .decodeFailed(_, let reason) where info.container == "FLAC" && framesRead > 0 {
+                // A cut FLAC loses sync at the cut: keep what decoded and warn, as for a cut WAV.
+                warnings.append(.possiblyTruncated(path: info.path, reason: "the FLAC decoder stopped after "
+                    + "\(framesRead) of the \(info.declaredFrames) frames its header declares (\(reason)); the file "
+                    + "is truncated or corrupt; decoding what is present"))
+                return try finish()
             }
             if n == 0 {
                 // End of data (MPEG included: its frame count is only an estimate, so read until 0).
@@ -129,12 +143,19 @@ public final class AudioStream {
             throw .decodeFailed(path: info.path, reason: "the decoder returned no samples although the header "
                 + "declares \(promised); the file is probably truncated or corrupt")
         }
-        let alreadyWarned = warnings.contains { if case .truncated = $0 { true } else { false } }
+        let alreadyWarned = warnings.contains {
+            switch $0 {
+            case .truncated: true
+            case .possiblyTruncated: true
+            }
+        }
         if unknownLength {
             if info.container == "OGG" {
                 warnings.append(.possiblyTruncated(path: info.path, reason: "no final Ogg page, so the length "
                     + "is unknown; decoded \(framesRead) frames"))
             }
+        } else if file.isMPEG, let cut = mpegCut {
+            warnings.append(.possiblyTruncated(path: info.path, reason: cut))
         } else if file.isMPEG {
             // The MPEG count is exact with a Xing/Info tag, else a size/bitrate estimate: allow 5 %.
             if framesRead < declared - declared / 20 {

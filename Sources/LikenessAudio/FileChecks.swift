@@ -210,6 +210,88 @@ enum FileChecks {
         return frames
     }
 
+    /// Why an MPEG audio file looks cut off, or nil when its frames end where the file does.
+    ///
+    /// Walks the frame headers from the first frame (after an ID3v2 tag) using each header's length
+    /// (Layer I: (12 bitrate / rate + padding) × 4 bytes; Layer II and MPEG-1 Layer III: 144 bitrate /
+    /// rate + padding; MPEG-2/2.5 Layer III: 72 bitrate / rate + padding; bitrate in kbit/s). A cut at an
+    /// arbitrary byte leaves a last frame that runs past the end of the file; trailing ID3v1/APE/Lyrics tags
+    /// are allowed. Gives up (nil) where the headers stop making sense (free-format bitrate, junk): it only
+    /// reports what it can show. One sequential pass over the file.
+    static func mpegCutDescription(path: String) throws(AudioError) -> String? {
+        let file = try RawFile(path: path)
+        var reader = ChunkReader(size: file.size)
+        func bytes(_ offset: Int64, _ count: Int) throws(AudioError) -> ArraySlice<UInt8> {
+            try reader.bytes(file, at: offset, count: count)
+        }
+        var offset: Int64 = 0
+        let id3 = try bytes(0, 10)
+        if id3.count == 10, ascii(id3.prefix(3)) == "ID3" {
+            let b = Array(id3)
+            let size = (Int64(b[6]) << 21) | (Int64(b[7]) << 14) | (Int64(b[8]) << 7) | Int64(b[9])
+            offset = 10 + size + (b[5] & 0x10 != 0 ? 10 : 0)
+        }
+        var frames = 0
+        while offset < file.size {
+            let header = Array(try bytes(offset, 4))
+            guard header.count == 4, let length = mpegFrameLength(header) else {
+                // Not a frame: a trailing tag, the end, or something this walk does not follow.
+                return nil
+            }
+            if offset + Int64(length) > file.size {
+                let present = file.size - offset
+                return "its last MPEG frame (frame \(frames + 1), at byte \(offset)) needs \(length) bytes but the file "
+                    + "ends after \(present): the file was cut off; decoding what is present"
+            }
+            offset += Int64(length)
+            frames += 1
+        }
+        return nil
+    }
+
+    /// Bytes of the MPEG audio frame whose 4-byte header is `h`, or nil when `h` is not a usable header.
+    static func mpegFrameLength(_ h: [UInt8]) -> Int? {
+        guard h[0] == 0xFF, h[1] & 0xE0 == 0xE0 else { return nil }
+        let version = (h[1] >> 3) & 3          // 0: MPEG-2.5, 2: MPEG-2, 3: MPEG-1
+        let layer = (h[1] >> 1) & 3            // 3: Layer I, 2: Layer II, 1: Layer III
+        let bitrateIndex = Int(h[2] >> 4), rateIndex = Int((h[2] >> 2) & 3), padding = Int((h[2] >> 1) & 1)
+        guard version != 1, layer != 0, bitrateIndex != 0, bitrateIndex != 15, rateIndex != 3 else { return nil }
+        let mpeg1 = version == 3
+        let rate = [44100, 48000, 32000][rateIndex] >> (mpeg1 ? 0 : (version == 2 ? 1 : 2))
+        let kbps: [Int]
+        switch (mpeg1, layer) {
+        case (true, 3): kbps = [0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448]
+        case (true, 2): kbps = [0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384]
+        case (true, _): kbps = [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320]
+        case (false, 3): kbps = [0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256]
+        default: kbps = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]
+        }
+        let bitrate = kbps[bitrateIndex] * 1000
+        switch layer {
+        case 3: return (12 * bitrate / rate + padding) * 4
+        case 1 where !mpeg1: return 72 * bitrate / rate + padding
+        default: return 144 * bitrate / rate + padding
+        }
+    }
+
+    /// Sequential reads through a 64 KB window, so a walk over many small frames costs one read per window.
+    private struct ChunkReader {
+        let size: Int64
+        var start: Int64 = 0
+        var window: [UInt8] = []
+
+        init(size: Int64) { self.size = size }
+
+        mutating func bytes(_ file: borrowing RawFile, at offset: Int64, count: Int) throws(AudioError) -> ArraySlice<UInt8> {
+            if offset < start || offset + Int64(count) > start + Int64(window.count) {
+                start = offset
+                window = try file.read(at: offset, count: max(count, 1 << 16))
+            }
+            let from = Int(offset - start)
+            return window[from..<min(window.count, from + count)]
+        }
+    }
+
     private static let waveSuffix: [UInt8] = [0xF3, 0xAC, 0xD3, 0x11, 0x8C, 0xD1, 0x00, 0xC0, 0x4F, 0x8E, 0xDB, 0x8A]
 
     private static func w64GUID(_ tag: String, _ suffix: [UInt8]) -> [UInt8] { Array(tag.utf8) + suffix }

@@ -9,6 +9,18 @@ struct LevelNormalizationTests {
         (0..<count).map { amplitude * sin(2 * .pi * 1000 * Float($0) / 16000) }
     }
 
+    /// CAM++ applies the level's gain while framing (no scaled copy of a long recording): the features must be
+    /// exactly those of the scaled samples, including where the log floor bites (a near-silent stretch).
+    @Test func camPlusPlusGainInTheFbankEqualsScaledSamples() throws {
+        var samples = Self.tone(0.02, count: 8000)
+        samples += [Float](repeating: 1e-9, count: 4000)
+        for gain: Float in [0.05, 1, 7.5] {
+            let inFbank = try CAMPlusPlusEmbedder.features(samples, gain: gain)
+            let scaled = try CAMPlusPlusEmbedder.features(samples.map { $0 * gain })
+            #expect(inFbank.values == scaled.values, "gain \(gain)")
+        }
+    }
+
     @Test func fixedBringsEveryLevelToTheTarget() throws {
         for amplitude: Float in [0.001, 0.03, 0.5, 4] {
             let samples = Self.tone(amplitude)

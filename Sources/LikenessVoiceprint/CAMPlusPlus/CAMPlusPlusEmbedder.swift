@@ -46,10 +46,17 @@ public struct CAMPlusPlusEmbedder: SpeakerEmbedder {
         return KaldiFbankComputer(options: fbank)
     }()
 
-    /// The network input for `samples16k`: fbank (T × 80) minus its per-utterance mean. Throws
-    /// `FeatureError.tooShort` below one frame (400 samples).
-    public static func features(_ samples16k: [Float]) throws -> FeatureMatrix {
-        CmvnComputer(options: CmvnOptions(mode: .utterance)).apply(try fbank.compute(samples16k))
+    /// The network input for `samples16k` × `gain`: fbank (T × 80) minus its per-utterance mean. Throws
+    /// `FeatureError.tooShort` below one frame (400 samples). The gain is applied as each frame is read
+    /// (`SpectrumOptions.inputScale`), so a level-normalised long recording is never copied to be scaled.
+    public static func features(_ samples16k: [Float], gain: Float = 1) throws -> FeatureMatrix {
+        var computer = fbank
+        if gain != 1 {
+            var options = fbank.options
+            options.spectrum.inputScale = gain
+            computer = KaldiFbankComputer(options: options)
+        }
+        return CmvnComputer(options: CmvnOptions(mode: .utterance)).apply(try computer.compute(samples16k))
     }
 
     /// The `preprocess: true` conditioning: GE2E's increase-only volume normalisation and silence trimming.
@@ -68,15 +75,17 @@ public struct CAMPlusPlusEmbedder: SpeakerEmbedder {
     /// fill their buffer (0.2 MB per second of chunk, 61 MB at the default), plus fixed-size scratch.
     ///
     /// `progress`, when given, hears the fraction done after each stage of the network in each chunk.
-    public func rawEmbedding(samples16k: [Float], progress: ((Double) -> Void)? = nil) throws -> [Float] {
+    ///
+    /// `gain` scales the samples on their way into the fbank (the fixed recording level, `LevelNormalization`).
+    public func rawEmbedding(samples16k: [Float], gain: Float = 1, progress: ((Double) -> Void)? = nil) throws -> [Float] {
         let chunks = chunkRanges(sampleCount: samples16k.count)
         let observe: (Int) -> ((CAMPlusPlusNetwork.Stage, MatrixView) -> Void)? = { c in
             progress.map { report in { stage, _ in report((Double(c) + Self.stageShare(stage)) / Double(chunks.count)) } }
         }
-        guard chunks.count > 1 else { return network.forward(try Self.features(samples16k), observe: observe(0)).embedding }
+        guard chunks.count > 1 else { return network.forward(try Self.features(samples16k, gain: gain), observe: observe(0)).embedding }
         var pooling = network.makePooling()
         for (c, chunk) in chunks.enumerated() {
-            network.accumulate(try Self.features(Array(samples16k[chunk])), into: &pooling, observe: observe(c))
+            network.accumulate(try Self.features(Array(samples16k[chunk]), gain: gain), into: &pooling, observe: observe(c))
         }
         return network.embedding(statistics: pooling.result())
     }
@@ -124,20 +133,10 @@ public struct CAMPlusPlusEmbedder: SpeakerEmbedder {
             throw VoiceprintError.tooLittleSpeech(seconds: seconds)
         }
         // A fixed level scales what the network sees too (the fbank's log floor makes it level-dependent otherwise).
-        var input = samples16k
-        if preprocess, case .fixed = options.level {
-            let gain = options.level.gain(samples16k)
-            if gain != 1 { scaleInPlace(&input, gain) }
-        }
-        return try Voiceprint(modelID: modelID, embedding: VectorMath.l2Normalized(try rawEmbedding(samples16k: input, progress: progress)),
+        var gain: Float = 1
+        if preprocess, case .fixed = options.level { gain = options.level.gain(samples16k) }
+        let raw = try rawEmbedding(samples16k: samples16k, gain: gain, progress: progress)
+        return try Voiceprint(modelID: modelID, embedding: VectorMath.l2Normalized(raw),
                           partials: [], speechSeconds: seconds).checkedFinite()
-    }
-}
-
-/// Scales in place (a plain loop the compiler vectorises).
-@inline(__always)
-private func scaleInPlace(_ samples: inout [Float], _ gain: Float) {
-    samples.withUnsafeMutableBufferPointer { buffer in
-        for i in buffer.indices { buffer[i] *= gain }
     }
 }
