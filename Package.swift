@@ -42,8 +42,10 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CSoxr", providers: [.apt(["libsoxr-dev"])]),
 
+        // Sets libsndfile's mpg123 handles quiet (its diagnostics would otherwise reach the terminal).
+        .target(name: "CMPG123Quiet", linkerSettings: [.linkedLibrary("dl")]),
         .target(name: "LikenessAudio", dependencies: [
-            "CSndFile", "CSoxr", .product(name: "Crypto", package: "swift-crypto"),
+            "CSndFile", "CSoxr", "CMPG123Quiet", .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .target(name: "LikenessFeatures", dependencies: ["CFFTW"]),
         .target(name: "LikenessVAD", dependencies: []),

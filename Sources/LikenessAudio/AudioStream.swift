@@ -85,11 +85,14 @@ public final class AudioStream {
                 n = try interleaved.withUnsafeMutableBufferPointer { buffer throws(AudioError) in
                     try file.readFrames(into: buffer, count: requested)
                 }
-            } catch .decodeFailed(_, let reason) where info.container == "FLAC" && framesRead > 0 {
-                // A cut FLAC loses sync at the cut: keep what decoded and warn, as for a cut WAV.
-                warnings.append(.possiblyTruncated(path: info.path, reason: "the FLAC decoder stopped after "
-                    + "\(framesRead) of the \(info.declaredFrames) frames its header declares (\(reason)); the file "
-                    + "is truncated or corrupt; decoding what is present"))
+            } catch .decodeFailed(_, let reason) where (info.container == "FLAC" || file.isMPEG) && framesRead > 0 {
+                // A cut FLAC loses sync at the cut; mpg123 gives up in a damaged stretch it cannot resync past.
+                // Keep what decoded and warn, as for a cut WAV.
+                let declared = file.isMPEG ? "about \(info.declaredFrames) frames (estimated)"
+                                           : "the \(info.declaredFrames) frames its header declares"
+                warnings.append(.possiblyTruncated(path: info.path, reason: "the \(info.container) decoder stopped "
+                    + "after \(framesRead) of \(declared) (\(reason)); the file is truncated or damaged; decoding what "
+                    + "is present"))
                 return try finish()
             }
             if n == 0 {

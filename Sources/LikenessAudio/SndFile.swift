@@ -1,5 +1,6 @@
 // The only file that calls libsndfile. Owns one SNDFILE* opened for reading.
 
+import CMPG123Quiet
 import CSndFile
 import Foundation
 #if canImport(Glibc)
@@ -23,32 +24,17 @@ final class SndFile {
     /// so concurrent failing opens would read each other's messages: serialise opens.
     private static let openLock = NSLock()
 
-    /// Runs `body` with file descriptor 2 pointed at /dev/null (restored afterwards). Only around `sf_open`,
-    /// under `openLock`: opens are short, so another thread's stderr line is rarely caught in the window.
-    private static func withStderrSilenced<T>(_ body: () -> T) -> T {
-        let null = Glibc.open("/dev/null", O_WRONLY)
-        let saved = dup(2)
-        guard null >= 0, saved >= 0 else {
-            if null >= 0 { Glibc.close(null) }
-            if saved >= 0 { Glibc.close(saved) }
-            return body()
-        }
-        dup2(null, 2)
-        Glibc.close(null)
-        defer {
-            dup2(saved, 2)
-            Glibc.close(saved)
-        }
-        return body()
-    }
+    /// Whether libsndfile's mpg123 decoder has been made quiet in this process (`CMPG123Quiet`): true after
+    /// the first MPEG open when the interposition took effect. mpg123 otherwise prints "Note: ..." lines while
+    /// it probes a file that is not MPEG audio and while it resyncs in a damaged one; our errors and warnings
+    /// say what is wrong in the file's terms.
+    static var decoderChatterSilenced: Bool { likeness_mpg123_quieted() != 0 }
 
     /// Opens `path`; maps libsndfile's open errors to `AudioError`.
     init(path: String) throws(AudioError) {
         var info = SF_INFO()
         let opened: Result<OpaquePointer, AudioError> = SndFile.openLock.withLock {
-            // mpg123, inside libsndfile, prints "Note: ..." lines to stderr while it probes a file that is not
-            // MPEG audio; our own error says what is wrong, so its chatter is silenced during the open.
-            let h = SndFile.withStderrSilenced { sf_open(path, Int32(SFM_READ), &info) }
+            let h = sf_open(path, Int32(SFM_READ), &info)
             if let h { return .success(h) }
             let code = sf_error(nil)
             let message = String(cString: sf_strerror(nil))

@@ -136,7 +136,7 @@ struct ErrorTests {
                 return
             }
             #expect(p == path)
-            #expect(reason.contains("lost sync") && reason.contains("of the 48000 frames"))
+            #expect(reason.contains("lost sync") && reason.contains("of the 48000 frames") && reason.contains("FLAC decoder"))
         }
     }
 
