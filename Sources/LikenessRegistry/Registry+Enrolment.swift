@@ -11,6 +11,11 @@ extension Registry {
     /// record, ignored when the same statement is in force, and refused with `consentConflict` (nothing
     /// enrolled) when another statement is in force or consent was withdrawn. Each clip writes an `enrol`
     /// audit row (no name, no file name).
+    /// The id `enroll(artistID:name:...)` would use: `given`, else the slug of the normalised `name`.
+    public static func artistID(given: String?, name: String) throws -> String {
+        try ArtistID.resolve(given, name: ArtistName.normalised(name))
+    }
+
     public func enroll(
         artistID: String?, name: String, consent: String?, clips: [ClipEnrolment], toolVersion: String
     ) async throws -> EnrolmentResult {
@@ -51,7 +56,7 @@ extension Registry {
                         "sample_rate": .number(Double(valid.sampleRate)),
                         "dimension": .number(Double(valid.embedding.count)),
                         "consent_provided": .bool(consentText != nil),
-                    ],
+                    ].merging(valid.overriddenCheck.map { ["single_speaker_check_overridden": .string($0)] } ?? [:]) { a, _ in a },
                     result: ["status": inserted ? "added" : "skipped_duplicate", "artist_created": .bool(created)]),
                     timestamp: now)
             }

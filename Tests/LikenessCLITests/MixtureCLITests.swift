@@ -45,7 +45,7 @@ struct MixtureCLITests {
         return (dir, mixture, monologue)
     }
 
-    @Test("embed warns about four voices taking turns and not about one voice; enroll warns too and still enrols")
+    @Test("embed warns about four voices taking turns and not about one voice; enroll refuses them unless --allow-mixed")
     func warnsAboutMixtures() throws {
         let (dir, mixture, single) = try Self.make()
         let embedded = try CLI.run(["embed", "--model", "ge2e", "--json", mixture, single])
@@ -60,13 +60,44 @@ struct MixtureCLITests {
         // Not a terminal: no progress line (no carriage returns) on stderr.
         #expect(!embedded.stderr.contains("\r"))
 
-        // The default model (the fusion) checks with its GE2E part; enrolment goes ahead with the warning.
+        // The default model (the fusion) checks with its GE2E part; enrolment refuses the recording, naming the
+        // override, and --allow-mixed enrols it with a warning and a note in the audit log.
         let registry = dir.appendingPathComponent("reg.sqlite").path
-        let enrolled = try CLI.run(["enroll", "--artist", "Panel", "--id", "panel", mixture, "--registry", registry, "--json"])
+        let refused = try CLI.run(["enroll", "--artist", "Panel", "--id", "panel", mixture, "--registry", registry])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("conversation.wav") && refused.stderr.contains("several speakers")
+                && refused.stderr.contains("--allow-mixed"), "\(refused.stderr)")
+        let enrolled = try CLI.run(["enroll", "--artist", "Panel", "--id", "panel", mixture, "--registry", registry,
+                                    "--json", "--allow-mixed"])
         try #require(enrolled.status == 0, "\(enrolled.stderr)")
         let result = try #require(try CLI.json(enrolled.stdout) as? [String: Any])
         #expect((result["added"] as? [String])?.count == 1)
-        #expect((result["warnings"] as? [String])?.contains { $0.contains("several speakers") } == true)
-        #expect(enrolled.stderr.contains("several speakers"))
+        #expect((result["warnings"] as? [String])?.contains { $0.contains("several speakers") && $0.contains("--allow-mixed") } == true)
+        let audit = try CLI.run(["registry", "audit", "--registry", registry, "--json"])
+        #expect(audit.stdout.contains("single_speaker_check_overridden"), "\(audit.stdout.prefix(2000))")
+    }
+
+    @Test("enroll refuses clips of different people given as one artist, and enrols one person's clips")
+    func refusesDifferentPeople() throws {
+        let dir = try CLI.temporaryDirectory()
+        var clips: [String] = []
+        for (n, voice) in [("flite", "slt"), ("flite", "slt"), ("espeak", "en-us+m7")].enumerated() {
+            let out = dir.appendingPathComponent("clip-\(n)-\(voice.1).wav")
+            let text = Self.sentences[n] + " " + Self.sentences[n + 3]
+            if voice.0 == "flite" { try ScanFixtures.say(text, flite: voice.1, to: out, in: dir) }
+            else { try ScanFixtures.say(text, espeak: voice.1, to: out, in: dir) }
+            clips.append(out.path)
+        }
+        let registry = dir.appendingPathComponent("reg.sqlite").path
+        let refused = try CLI.run(["enroll", "--artist", "Two People", "--registry", registry] + clips)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("clip-2-en-us+m7.wav") && refused.stderr.contains("does not sound like the same person"),
+                "\(refused.stderr)")
+        #expect(!refused.stderr.contains("rejected \(clips[0])"), "\(refused.stderr)")
+        let one = try CLI.run(["enroll", "--artist", "One Person", "--registry", registry, clips[0], clips[1]])
+        #expect(one.status == 0, "\(one.stderr)")
+        // Added later to the enrolled artist, the other voice is refused against the stored voiceprint.
+        let later = try CLI.run(["enroll", "--artist", "One Person", "--registry", registry, clips[2]])
+        #expect(later.status != 0 && later.stderr.contains("enrolled clip(s)"), "\(later.stderr)")
     }
 }

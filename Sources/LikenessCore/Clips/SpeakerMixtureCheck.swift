@@ -20,6 +20,12 @@ public struct SpeakerMixtureCheck: Sendable {
         /// the highest a child reading aloud), below 41 of 45 mixtures of 3 to 6 speakers taking turns of a
         /// sentence or more (0.113 to 0.236). BENCHMARKS.md has the table.
         public var spreadThreshold = 0.125
+        /// Fewest segments for the halves test; below it a recording is not judged at all. Default 4 (12.8 s of
+        /// speech): two segments a half.
+        public var halvesMinimumSegments = 4
+        /// `Finding.halvesCosine` below which the recording is said to change speaker (one person, then another).
+        /// Default 0.62: measured with `benchmarks/mixture_halves.py` (BENCHMARKS.md, "Enrolment: one speaker").
+        public var halvesThreshold = 0.62
 
         public init() {}
     }
@@ -30,10 +36,30 @@ public struct SpeakerMixtureCheck: Sendable {
         public let model: String
         public let segments: Int
         public let segmentSeconds: Double
-        /// 1 − the mean cosine of the segments' voiceprints to their normalised mean.
+        /// 1 − the mean cosine of the segments' voiceprints to their normalised mean; judged only from
+        /// `Options.minimumSegments` segments (`spreadJudged`).
         public let spread: Double
         public let threshold: Double
+        public let spreadJudged: Bool
+        /// The cosine between the normalised means of the first and the last half of the segments (the middle
+        /// one of an odd count left out): low when one person speaks first and another after.
+        public let halvesCosine: Double
+        public let halvesThreshold: Double
         public let manySpeakers: Bool
+
+        /// Why the recording counts as several speakers, in words ("" when it does not).
+        public var reason: String {
+            var parts: [String] = []
+            if spreadJudged && spread >= threshold {
+                parts.append(String(format: "its %d segments of %.1f s of speech spread %.3f around their mean; one "
+                                    + "speaker's stay under %.3f", segments, segmentSeconds, spread, threshold))
+            }
+            if halvesCosine < halvesThreshold {
+                parts.append(String(format: "its first and second halves score a cosine of %.3f with each other; one "
+                                    + "speaker's halves score at least %.2f", halvesCosine, halvesThreshold))
+            }
+            return parts.joined(separator: ", and ")
+        }
     }
 
     public let screen: any WindowedSpeakerEmbedder
@@ -91,13 +117,25 @@ public struct SpeakerMixtureCheck: Sendable {
         return (0..<segmentCount).map { screen.pool(Array(tiles[($0 * perSegment)..<(($0 + 1) * perSegment)])) }
     }
 
-    /// The judgement on a recording's segment voiceprints; nil below `minimumSegments`.
+    /// The judgement on a recording's segment voiceprints; nil below `halvesMinimumSegments`.
     public func finding(_ segments: [[Float]]) -> Finding? {
-        guard segments.count >= options.minimumSegments else { return nil }
-        let spread = Self.spread(segments)
+        guard segments.count >= max(2, options.halvesMinimumSegments) else { return nil }
+        let spread = Self.spread(segments), judged = segments.count >= options.minimumSegments
+        let halves = Self.halvesCosine(segments)
         return Finding(model: screen.modelID, segments: segments.count,
                        segmentSeconds: Double(tilesPerSegment * screen.tileSamples) / 16000,
-                       spread: spread, threshold: options.spreadThreshold, manySpeakers: spread >= options.spreadThreshold)
+                       spread: spread, threshold: options.spreadThreshold, spreadJudged: judged,
+                       halvesCosine: halves, halvesThreshold: options.halvesThreshold,
+                       manySpeakers: (judged && spread >= options.spreadThreshold) || halves < options.halvesThreshold)
+    }
+
+    /// The cosine between the normalised mean of the first ⌊n/2⌋ segments and that of the last ⌊n/2⌋.
+    /// Precondition: at least two segments.
+    public static func halvesCosine(_ segments: [[Float]]) -> Double {
+        precondition(segments.count >= 2, "halvesCosine: fewer than two segments")
+        let half = segments.count / 2
+        let first = VectorMath.mean(Array(segments[..<half])), last = VectorMath.mean(Array(segments[(segments.count - half)...]))
+        return Double(VectorMath.cosine(first, last))
     }
 
     /// 1 − the mean cosine of `segments` (unit vectors) to their L2-normalised mean: 0 when all are alike.
@@ -111,11 +149,13 @@ public struct SpeakerMixtureCheck: Sendable {
         return 1 - meanCosine
     }
 
-    /// The warning `embed` and `enroll` give for a recording that sounds like several speakers.
+    /// The words every many-speakers warning contains (so `enroll`, which refuses such a recording, can tell it).
+    public static let warningMarker = "this recording sounds like several speakers"
+
+    /// The warning `embed` (and other commands that only analyse) give for a recording that sounds like several
+    /// speakers.
     public static func warning(path: String, _ finding: Finding) -> String {
-        "\(path): this recording sounds like several speakers (its \(finding.segments) segments of "
-            + "\(String(format: "%.1f", finding.segmentSeconds)) s of speech spread \(String(format: "%.3f", finding.spread)) "
-            + "around their mean; one speaker's stay under \(String(format: "%.3f", finding.threshold))): one voiceprint of "
-            + "a mixture of voices means little. To find where an enrolled voice speaks in it, use `likeness scan`."
+        "\(path): \(warningMarker) (\(finding.reason)): one voiceprint of a mixture of voices means little. To find "
+            + "where an enrolled voice speaks in it, use `likeness scan`."
     }
 }

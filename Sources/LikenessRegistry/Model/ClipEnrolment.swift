@@ -15,6 +15,9 @@ public struct ClipEnrolment: Sendable, Codable, Equatable {
     public var modelID: String
     /// Speaker embedding; the registry L2-normalises it before storing. Must be finite and non-zero.
     public var embedding: [Float]
+    /// Why the one-speaker check would have refused this clip, when the enrolment overrode it (`--allow-mixed`):
+    /// recorded in the clip's enrol audit event. Not stored with the clip or exported.
+    public var overriddenCheck: String? = nil
 
     public init(
         sha256: String, fileName: String, durationSeconds: Double, sampleRate: Int,

@@ -10,7 +10,11 @@ struct EnrollCommand: AsyncParsableCommand {
         discussion: """
         Each clip is embedded; the registry stores its voiceprint, SHA-256, duration, sample rate and model id, \
         never the audio. A clip with less than \(Int(EnrolmentPolicy().minimumSpeechSeconds)) s of speech after silence \
-        trimming, or with heavy clipping, is rejected with the reason. Enrolment is all or nothing: if any clip is \
+        trimming, or with heavy clipping, is rejected with the reason. So is a clip that does not hold one speaker: \
+        a recording that sounds like several voices (its segments spread apart, or its two halves disagree), or a \
+        clip that does not sound like the same person as the other clips (or as the artist's clips already \
+        enrolled); --allow-mixed enrols such clips anyway, with a warning and a note in the audit log. \
+        Enrolment is all or nothing: if any clip is \
         rejected, nothing is stored (use --skip-rejected to enrol the others). A clip enrolled before with the \
         same model (same SHA-256) is skipped; enrolling it again with another --model adds that model's \
         voiceprint, which is how a registry is upgraded to a new model. With --model fusion, each fused model's \
@@ -44,6 +48,9 @@ struct EnrollCommand: AsyncParsableCommand {
     @Flag(help: "Enrol the acceptable clips even if some are rejected.")
     var skipRejected = false
 
+    @Flag(help: "Enrol clips the one-speaker checks refuse (several voices, or not like the other clips); noted in the audit log.")
+    var allowMixed = false
+
     @Argument(help: "Clips of the artist's voice.")
     var files: [String]
 
@@ -69,7 +76,8 @@ struct EnrollCommand: AsyncParsableCommand {
         }
         let enrol = Enrol(registry: try registry.open(), analyzer: try model.makeAnalyzer())
         let result = try await enrol.run(
-            .init(artistName: artist, artistID: id, consent: consentText, files: files, skipRejected: skipRejected),
+            .init(artistName: artist, artistID: id, consent: consentText, files: files, skipRejected: skipRejected,
+                  allowMixed: allowMixed),
             onRejection: { Output.note("rejected \($0.file): \($0.reason)") }, onWarning: { Output.warn($0) })
         if json { try Output.printJSON(result) } else { print(result.summaryLine) }
     }
