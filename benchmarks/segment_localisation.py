@@ -39,15 +39,15 @@ def artist_id(speaker):
     return "s" + speaker
 
 
-def prepare(index, rng, speakers, full):
+def prepare(index, target, rng, speakers, full):
     """One recording and its registry; returns the truth: [(speaker or None, start, end)] and the target."""
     folder = WORK / f"rec{index}"
     truth_file = folder / "truth.json"
     if truth_file.exists():
         return json.loads(truth_file.read_text())
     folder.mkdir(parents=True, exist_ok=True)
-    chosen = rng.sample(speakers, 27)
-    target, enrolled_others, strangers = chosen[0], chosen[1:21], chosen[21:27]
+    chosen = rng.sample([s for s in speakers if s != target], 26)
+    enrolled_others, strangers = chosen[:20], chosen[20:26]
     registry = folder / "reg.sqlite"
     for s in [target] + enrolled_others:
         run(BIN, "enroll", "--artist", s, "--id", artist_id(s), "--consent", "benchmark",
@@ -92,10 +92,11 @@ def main():
         full[f.stem] = f
     speakers = [s for s in speakers if s in full and 10 <= duration(full[s]) <= 20]
     rng = random.Random(14)
+    targets = rng.sample(speakers, RECORDINGS)
     totals = dict(target_time=0.0, found=0.0, segment_time=0.0, false=0.0, others_segment_time=0.0, others_false=0.0)
     print("recording | target | target turns (s) | found (s) | target segments (s) | false (s) | other artists' segment time / false (s)")
     for i in range(RECORDINGS):
-        truth = prepare(i, rng, speakers, full)
+        truth = prepare(i, targets[i], rng, speakers, full)
         target, turns = truth["target"], truth["turns"]
         out = WORK / f"rec{i}" / "scan.jsonl"
         out.unlink(missing_ok=True)

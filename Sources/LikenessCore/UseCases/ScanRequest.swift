@@ -28,7 +28,7 @@ public struct ScanRequest: Sendable {
     /// Two-stage scans (a confirming model that is not windowed): the screen's window cosine and the longest
     /// piece the confirming model embeds (`ScanOptions.screenMinScore`, `.confirmPieceSeconds`).
     public var screenMinScore = ScanOptions.defaultScreenMinScore
-    public var confirmPiece = 3.0
+    public var confirmPiece = ScanOptions.defaultConfirmPieceSeconds
     public var preprocess = true
     /// Scan for artists whose consent is withdrawn too (`--include-unconsented`); by default they are left out.
     public var includeUnconsented = false

@@ -72,11 +72,14 @@ public struct ScanOptions: Sendable, Equatable {
     public static let defaultScreenMinScore = 0.75
     /// Two-stage scans only: candidate audio is cut into pieces of at most this many seconds, each embedded
     /// on its own by the confirming model (the resolution of its segments, and the most audio held at once).
-    /// The cost does not depend on it (the model runs once over the candidate audio either way). Default 3, as
-    /// long as GE2E's windows: on the `segment_threshold.py` recording, with CAM++ at cosine 0.5, 6 s pieces
-    /// covered 68.9 s of the enrolled speech with 38.9 s of false segment time (mostly pieces spilling over a
-    /// change of speaker), 4 s 68.2 s with 27.2 s, 3 s 67.5 s with 16.3 s.
-    public var confirmPieceSeconds = 3.0
+    /// The cost does not depend on it (the model runs once over the candidate audio either way). Default 2: on
+    /// the `segment_threshold.py` recording, with CAM++ at cosine 0.5, 6 s pieces covered 68.9 s of the enrolled
+    /// speech with 38.9 s of false segment time (mostly pieces spilling over a change of speaker), 4 s 68.2 s with
+    /// 27.2 s, 3 s 67.5 s with 16.3 s; on the turn-taking recordings of `segment_localisation.py` (the fusion),
+    /// 3 s pieces found 99 % of the target's speech with 9 % of the segment time false, 2 s pieces 94 % with 4 %
+    /// (BENCHMARKS.md, "Where an enrolled voice speaks").
+    public var confirmPieceSeconds = ScanOptions.defaultConfirmPieceSeconds
+    public static let defaultConfirmPieceSeconds = 2.0
 
     public init() {}
 

@@ -126,8 +126,8 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "Two-stage scans (--model campplus): the ge2e window cosine that makes audio a candidate (default \(ScanOptions.defaultScreenMinScore)).")
     var screenMinScore = ScanOptions.defaultScreenMinScore
 
-    @Option(help: "Two-stage scans: the longest piece of candidate audio the model embeds at once, seconds.")
-    var confirmPiece = 3.0
+    @Option(help: "Two-stage scans: the longest piece of candidate audio the model embeds at once, seconds (the segments' resolution; default \(ScanOptions.defaultConfirmPieceSeconds)).")
+    var confirmPiece = ScanOptions.defaultConfirmPieceSeconds
 
     @Option(help: "Files scanned in parallel (default: one per core).")
     var jobs: Int?
