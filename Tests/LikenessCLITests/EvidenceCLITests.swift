@@ -103,11 +103,17 @@ struct EvidenceCLITests {
         let enrol = try CLI.run(["enroll", "--artist", "Alice Example", "--id", "alice", CLI.sample("alice_1.wav"),
                                  CLI.sample("alice_2.wav"), "--registry", db])
         #expect(enrol.status == 0, "\(enrol.stderr)")
-        // The questioned clip in a folder of its own, so its directory is a path the report must not print.
+        // The questioned clip in a folder of its own, so its directory is a path the report must not print; made
+        // 20 dB too loud, so it is clipped and the clipping warning (which names the file) is in the report too.
         let exhibits = dir.appendingPathComponent("exhibits-folder/AB-3")
         try FileManager.default.createDirectory(at: exhibits, withIntermediateDirectories: true)
         let clip = exhibits.appendingPathComponent("questioned.wav")
-        try FileManager.default.copyItem(atPath: CLI.sample("suspect_ad.wav"), toPath: clip.path)
+        let sox = Process()
+        sox.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sox.arguments = ["sox", "-V1", CLI.sample("suspect_ad.wav"), clip.path, "gain", "20"]
+        try sox.run()
+        sox.waitUntilExit()
+        #expect(sox.terminationStatus == 0)
         let caseFile = dir.appendingPathComponent("case.json")
         try #"{"case": "2026-0142", "examiner": "J. Doe", "exhibit": "from the file"}"#.write(to: caseFile, atomically: true, encoding: .utf8)
 
@@ -126,6 +132,7 @@ struct EvidenceCLITests {
             #expect(page.contains("<th scope=\"row\">\(label)</th>"), "\(label)")
         }
         #expect(page.contains("dBFS") && page.contains("kHz"))
+        #expect(page.contains("<li>questioned.wav: ") && page.contains("of the samples are at full scale"), "the clipping warning, naming the file only")
         // The shipped calibration's lists, named by what they are.
         #expect(page.contains("13 synthetic text-to-speech voices") && page.contains("spoken digits at 8 kHz"))
         #expect(page.contains("questioned.wav"))

@@ -77,7 +77,10 @@ public struct BuildEvidenceReport: Sendable {
                                 RecordingFacts(levelDBFS: q.rmsDBFS, peakDBFS: q.peakDBFS, clippedFraction: q.clippedFraction,
                                                bandwidthHz: q.bandwidthHz, bandwidthFloorDB: RecordingQuality.bandwidthFloorDB,
                                                analysisSampleRate: q.sampleRate,
-                                               warnings: clip.warnings.map { $0.replacingOccurrences(of: clipPath, with: fileName) })
+                                               // The clip as the user named it, then any other path a decoder may print.
+                                               warnings: clip.warnings.map {
+                                                   DataDescriptions.withoutPaths(in: $0.replacingOccurrences(of: clipPath, with: fileName))
+                                               })
                             }),
             artist: ArtistFacts(id: detail.id, name: detail.name, enrolledClips: enrolled.count,
                                 speechSeconds: detail.speechSeconds, clips: enrolled,
