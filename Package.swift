@@ -67,7 +67,7 @@ let package = Package(
             "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint", "LikenessScoring", "LikenessRegistry",
         ]),
         .target(name: "LikenessCore", dependencies: [
-            "LikenessAudio", "LikenessVoiceprint", "LikenessScoring", "LikenessRegistry", "LikenessReport",
+            "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint", "LikenessScoring", "LikenessRegistry", "LikenessReport",
             "LikenessScan",
         ], resources: [.copy("Resources")]),
         .executableTarget(name: "likeness", dependencies: [

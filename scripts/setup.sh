@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # --- 1. Debian packages (C libraries wrapped by the systemLibrary targets, plus the tools the tests
-#        use to generate their own fixtures).
-PACKAGES=(libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-dev sox libsox-fmt-all espeak-ng flite python3-pip sqlite3)
+#        use to generate their own fixtures; chromium renders the HTML reports in a test).
+PACKAGES=(libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-dev sox libsox-fmt-all espeak-ng flite python3-pip sqlite3 chromium)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -37,6 +37,8 @@ public struct EvidenceReport: Sendable, Codable, Equatable {
     /// UTC, ISO 8601.
     public var generatedAt: String
     public var limitations: [String]
+    /// Case number, exhibit, examiner, instructing party (each may be missing).
+    public var caseDetails: CaseDetails
 
     /// `verbal` and `verbalScaleName` default to the ENFSI scale of `VerbalScale` when a
     /// likelihood ratio is given; `limitations` default to `standardLimitations`.
@@ -44,9 +46,10 @@ public struct EvidenceReport: Sendable, Codable, Equatable {
                 log10LR: Double?, verbal: String? = nil, verbalScaleName: String? = nil,
                 percentile: PercentileFacts?, validation: ValidationFacts?, method: [String: String],
                 toolVersion: String, generatedAt: String,
-                limitations: [String] = EvidenceReport.standardLimitations) {
+                limitations: [String] = EvidenceReport.standardLimitations, caseDetails: CaseDetails = CaseDetails()) {
         self.title = title
         self.question = question
+        self.caseDetails = caseDetails
         self.clip = clip
         self.artist = artist
         self.score = score
@@ -68,7 +71,7 @@ public struct EvidenceReport: Sendable, Codable, Equatable {
         "A likelihood ratio addresses the two stated propositions only. It is not the probability that the clip is, or is not, the voice of the artist: that also depends on the other evidence in the case (the prior odds), which is for the court to assess.",
         "A high likeness is not proof of who produced the audio. A different person with a similar voice, an impersonator, or synthetic speech (voice cloning, text-to-speech) can produce a voice close to the artist's; this comparison does not detect synthetic or manipulated audio.",
         "The result is only as reliable as the match between the validation data and the case conditions. Differences in recording channel, microphone, compression, background noise, language, speaking style, emotional state or the speaker's age can shift the scores.",
-        "Short or noisy clips carry less information about the voice; the amount of speech actually analysed is stated in the chain-of-custody section.",
+        "Short or noisy clips carry less information about the voice; the amount of speech actually analysed, the recording level, clipping and bandwidth are stated in the section on the questioned recording.",
         "The calibration data and the reference cohort are not a sample of the relevant population chosen for this case; another choice of population can give a different likelihood ratio and percentile.",
         "The speaker-recognition model was trained on other data; its errors are measured, not eliminated, by the validation reported here.",
     ]
@@ -76,7 +79,7 @@ public struct EvidenceReport: Sendable, Codable, Equatable {
 
 /// Facts about the questioned clip, for the chain of custody.
 public struct ClipFacts: Sendable, Codable, Equatable {
-    /// File name as given (path or base name).
+    /// The file's base name (a report names no directory of the examiner's machine).
     public var fileName: String
     /// Lower-case hex SHA-256 of the file's bytes.
     public var sha256: String
@@ -85,8 +88,12 @@ public struct ClipFacts: Sendable, Codable, Equatable {
     public var speechSeconds: Double?
     /// e.g. "WAV/PCM_16, 44100 Hz, 2 channels".
     public var format: String
+    /// Level, peak, clipping and bandwidth; nil when not measured.
+    public var recording: RecordingFacts?
 
-    public init(fileName: String, sha256: String, durationSeconds: Double, speechSeconds: Double?, format: String) {
+    public init(fileName: String, sha256: String, durationSeconds: Double, speechSeconds: Double?, format: String,
+                recording: RecordingFacts? = nil) {
+        self.recording = recording
         self.fileName = fileName
         self.sha256 = sha256
         self.durationSeconds = durationSeconds
@@ -167,6 +174,8 @@ public struct PercentileFacts: Sendable, Codable, Equatable {
     public var nearest: [CohortNeighbour]
     /// Every cohort voice's score against the artist (for the cohort figure); may be empty.
     public var cohortScores: [Double]
+    /// Where the cohort's voices come from, in words (e.g. its source and licence); nil when not known.
+    public var cohortSource: String?
 
     public init(fraction: Double, cohortSize: Int, cohortName: String, nearest: [CohortNeighbour],
                 cohortScores: [Double] = []) {
@@ -202,9 +211,12 @@ public struct ValidationFacts: Sendable, Codable, Equatable {
     /// EER, minDCF and minCllr on the raw scores; Cllr and actDCF on the LLRs (converted to
     /// natural log for `Metrics`, as `LikenessScoring` requires).
     public var metrics: DetectionMetrics?
+    /// The trial lists behind `scores`, named by what they are; may be empty (then `name` says it all).
+    public var datasets: [DataSetFacts]
 
     public init(name: String, scores: TrialScores, log10LRs: TrialScores?, calibration: String?,
-                metrics: DetectionMetrics?) {
+                metrics: DetectionMetrics?, datasets: [DataSetFacts] = []) {
+        self.datasets = datasets
         self.name = name
         self.scores = scores
         self.log10LRs = log10LRs
@@ -213,9 +225,10 @@ public struct ValidationFacts: Sendable, Codable, Equatable {
     }
 
     /// Computes the metrics from the arrays (`ReportMetrics.compute`); NaN scores are ignored.
-    public init(name: String, scores: TrialScores, log10LRs: TrialScores?, calibration: String?) {
+    public init(name: String, scores: TrialScores, log10LRs: TrialScores?, calibration: String?,
+                datasets: [DataSetFacts] = []) {
         self.init(name: name, scores: scores, log10LRs: log10LRs, calibration: calibration,
-                  metrics: ReportMetrics.compute(scores: scores, log10LRs: log10LRs))
+                  metrics: ReportMetrics.compute(scores: scores, log10LRs: log10LRs), datasets: datasets)
     }
 }
 

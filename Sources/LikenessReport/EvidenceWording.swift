@@ -25,11 +25,18 @@ public enum EvidenceWording {
         public var favouringSame: String
         /// "the voice in the clip is the voice of another speaker rather than of Alice"
         public var favouringDifferent: String
+        /// Words before either clause: "the proposition that " for propositions spelled out, "" for labels.
+        public var lead: String
 
-        public init(favouringSame: String, favouringDifferent: String) {
+        public init(favouringSame: String, favouringDifferent: String, lead: String = "the proposition that ") {
             self.favouringSame = favouringSame
             self.favouringDifferent = favouringDifferent
+            self.lead = lead
         }
+
+        /// The labels H1 and H2, for a report that has stated the propositions once already (HTML only).
+        public static let labelled = Propositions(favouringSame: "H<sub>1</sub> rather than H<sub>2</sub>",
+                                                  favouringDifferent: "H<sub>2</sub> rather than H<sub>1</sub>", lead: "")
 
         /// A questioned clip against a named reference speaker.
         public static func clip(against who: String) -> Propositions {
@@ -52,9 +59,9 @@ public enum EvidenceWording {
             + "(log10\(space)LR\(space)=\(space)\(signed)): "
         switch VerbalScale.band(log10LR: l) {
         case let band? where band.favours == .sameSpeaker:
-            s += "\(strong(band.strength.adjective + " support")) for the proposition that \(propositions.favouringSame)."
+            s += "\(strong(band.strength.adjective + " support")) for \(propositions.lead)\(propositions.favouringSame)."
         case let band? where band.favours == .differentSpeaker:
-            s += "\(strong(band.strength.adjective + " support")) for the proposition that \(propositions.favouringDifferent)."
+            s += "\(strong(band.strength.adjective + " support")) for \(propositions.lead)\(propositions.favouringDifferent)."
         default:
             s += "\(strong("no support")) for either proposition over the other."
         }

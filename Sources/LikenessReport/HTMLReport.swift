@@ -13,20 +13,21 @@ import LikenessScoring
 /// The output is also well-formed XML (void elements self-closed, only XML entities), so it can
 /// be checked with an XML parser. Every caller-supplied string is escaped.
 public enum HTMLReport {
-    /// A case report: one clip against one artist.
+    /// A case report: one clip against one artist. The case details come first, then the summary (the
+    /// propositions, stated once, and the answer), then the sections that support it.
     public static func render(_ r: EvidenceReport) -> String {
-        var body = "<header><p class=\"kicker\">Voice comparison report</p><h1>\(e(r.title))</h1>"
+        var body = "<header><p class=\"kicker\">Forensic voice comparison report</p><h1>\(e(r.title))</h1>"
         body += "<p class=\"meta\">Generated \(e(r.generatedAt)) by likeness \(e(r.toolVersion))</p></header>"
+        body += caseTable(r)
         body += "<section class=\"answer\" aria-label=\"Summary\"><h2 class=\"inline\">Summary</h2>"
-        body += headline(r).map { "<p>\($0)</p>" }.joined() + "</section>"
+        body += propositions(r) + headline(r).map { "<p>\($0)</p>" }.joined() + "</section>"
 
-        body += section(1, "Question and propositions", propositions(r))
-        body += section(2, "Results", results(r))
+        body += section(1, "Likelihood ratio and likeness percentile", results(r))
+        body += section(2, "Relevant population and validation", populationAndValidation(r))
         body += section(3, "Figures", caseFigures(r))
-        body += section(4, "Validation", r.validation.map { validationBody($0) }
-            ?? "<p class=\"warning\"><strong>No validation data were supplied.</strong> The reliability of this result under conditions like those of the case has not been demonstrated, and the likelihood ratio, if any, should not be relied on.</p>")
-        body += section(5, "Method and parameters", methodTable(r.method))
-        body += section(6, "Audio and chain of custody", custody(r))
+        body += section(4, "Questioned recording", recording(r.clip))
+        body += section(5, "Enrolled artist", artist(r))
+        body += section(6, "Method and parameters", methodTable(r.method))
         body += section(7, "Software", softwareTable(toolVersion: r.toolVersion, generatedAt: r.generatedAt, model: nil, method: r.method))
         body += section(8, "Limitations", limitationList(r.limitations))
         return document(title: r.title, body: body, toolVersion: r.toolVersion)
@@ -53,17 +54,55 @@ public enum HTMLReport {
 
     static func referenceName(_ r: EvidenceReport) -> String { r.artist?.name ?? "the reference speaker" }
 
-    /// The answer in plain words: the likelihood ratio with its verbal equivalent, then the
-    /// cohort percentile. Escaped HTML fragments, one per paragraph.
+    static let notStated = "<span class=\"unstated\">not stated</span>"
+
+    /// Case, exhibit, examiner, instructing party ("not stated" when missing), what was compared, consent.
+    static func caseTable(_ r: EvidenceReport) -> String {
+        var rows = r.caseDetails.rows.map { ($0.label, $0.value.map(e) ?? notStated) }
+        rows.append(("Questioned recording", "<span class=\"name\">\(e(r.clip.fileName))</span> <span class=\"note\">(SHA-256 in section 4)</span>"))
+        if let a = r.artist {
+            rows.append(("Compared with", "<span class=\"name\">\(e(a.name))</span> <span class=\"note\">(enrolled artist, registry id <code>\(e(a.id))</code>)</span>"))
+            // A withdrawal is stated in bold: the artist asked for their voiceprint not to be used.
+            let consent = a.consentText.map { a.consentStatus == "withdrawn" ? "<strong>\(e($0))</strong>" : e($0) } ?? notStated
+            rows.append(("Artist's consent", consent))
+        }
+        return "<section class=\"case\" aria-label=\"Case\">" + table(rows) + "</section>"
+    }
+
+    /// The relevant population of H2 in a few words: the calibration's lists, else the validation data, else the cohort.
+    static func populationWords(_ r: EvidenceReport) -> String {
+        if let v = r.validation, !v.datasets.isEmpty {
+            return "represented in this report by the speakers of the validation data (" + v.datasets.map { e($0.description) }.joined(separator: "; ") + ")"
+        }
+        if let v = r.validation { return "represented in this report by the validation data (\(e(v.name)))" }
+        if let p = r.percentile { return "represented in this report by the reference cohort (\(e(p.cohortName)))" }
+        return "not specified in this report"
+    }
+
+    /// The question and the two propositions: the only place the report spells them out.
+    static func propositions(_ r: EvidenceReport) -> String {
+        let who = e(referenceName(r))
+        return """
+        <p class="question">\(e(r.question))</p>
+        <table class="props"><tbody>
+        <tr><th scope="row">H<sub>1</sub> (same speaker)</th><td>The questioned voice is the voice of <span class="name">\(who)</span>.</td></tr>
+        <tr><th scope="row">H<sub>2</sub> (different speaker)</th><td>The questioned voice is the voice of another speaker from the relevant population, \(populationWords(r)).</td></tr>
+        </tbody></table>
+        """
+    }
+
+    /// The answer in plain words: the likelihood ratio with its verbal equivalent, the cohort percentile, and
+    /// how the two relate. Escaped HTML fragments, one per paragraph.
     static func headline(_ r: EvidenceReport) -> [String] {
         let who = e(referenceName(r))
         var out: [String] = []
         if let l = r.log10LR, !l.isNaN {
-            out.append(EvidenceWording.likelihoodRatio(log10LR: l, propositions: .clip(against: who), markup: .html))
+            out.append(EvidenceWording.likelihoodRatio(log10LR: l, propositions: .labelled, markup: .html))
         } else {
             out.append("No calibrated likelihood ratio is available for this comparison. The raw similarity score is \(Format.fixed(r.score, 3)) (cosine similarity of the voiceprints), which on its own does not express the strength of the evidence.")
         }
         if let p = r.percentile, let s = percentileSentence(p, who: who) { out.append(s) }
+        if let s = reconciliation(r) { out.append(s) }
         return out
     }
 
@@ -72,59 +111,83 @@ public enum HTMLReport {
                                    markup: .html)
     }
 
-    static func propositions(_ r: EvidenceReport) -> String {
-        let who = e(referenceName(r)), clip = e(r.clip.fileName)
-        let population = r.validation.map { "represented here by the validation data (\(e($0.name)))" }
-            ?? r.percentile.map { "represented here by the reference cohort (\(e($0.cohortName)))" }
-            ?? "of relevant speakers"
-        return """
-        <p class="question">\(e(r.question))</p>
-        <table class="props"><tbody>
-        <tr><th scope="row">Same-speaker proposition (H<sub>1</sub>)</th><td>The voice in <span class="name">\(clip)</span> is the voice of <span class="name">\(who)</span>.</td></tr>
-        <tr><th scope="row">Different-speaker proposition (H<sub>2</sub>)</th><td>The voice in <span class="name">\(clip)</span> is the voice of another speaker, from a population \(population).</td></tr>
-        </tbody></table>
-        <p>The likelihood ratio (LR) compares how probable the observed similarity is under each proposition: LR\(Format.nbsp)=\(Format.nbsp)P(similarity\(Format.nbsp)|\(Format.nbsp)H<sub>1</sub>)\(Format.nbsp)/\(Format.nbsp)P(similarity\(Format.nbsp)|\(Format.nbsp)H<sub>2</sub>). A value above 1 supports H<sub>1</sub>, below 1 supports H<sub>2</sub>, and 1 supports neither. It is reported as log10\(Format.nbsp)LR (positive supports H<sub>1</sub>, negative H<sub>2</sub>) and with a verbal expression from a stated scale. The LR is <em>not</em> the probability that either proposition is true: that also depends on the other evidence in the case.</p>
-        """
+    /// Why the percentile and the likelihood ratio can seem to disagree, said where they do: they answer
+    /// different questions against different data.
+    static func reconciliation(_ r: EvidenceReport) -> String? {
+        guard let l = r.log10LR, !l.isNaN, let p = r.percentile, p.cohortSize > 0, p.fraction.isFinite else { return nil }
+        let who = e(referenceName(r))
+        let favours = VerbalScale.band(log10LR: l)?.favours
+        if p.fraction >= 0.5 && favours != .sameSpeaker {
+            return "These two statements do not contradict each other. The percentile compares the clip with other voices: the clip is closer to \(who) than most voices of the cohort. The likelihood ratio asks whether a score this high is more typical of two recordings of one speaker or of two different speakers in the calibration data; here it is \(favours == .differentSpeaker ? "more typical of different speakers" : "about as typical of either"). A voice can be closer to \(who) than most voices and still be no closer than different speakers often are (section 1)."
+        }
+        if p.fraction < 0.5 && favours == .sameSpeaker {
+            return "These two statements do not contradict each other. The likelihood ratio weighs the score against same-speaker and different-speaker pairs in the calibration data; the percentile compares it with the cohort's voices, which were recorded under other conditions. The difference is a sign that the case conditions may not match the data; section 1 explains both measures."
+        }
+        return "The likelihood ratio and the percentile answer different questions (section 1); here they point the same way."
     }
 
     static func results(_ r: EvidenceReport) -> String {
         let who = e(referenceName(r))
+        var lrResult = "not available (no calibration was applied)"
+        if let l = r.log10LR, !l.isNaN {
+            lrResult = "<strong>\(Format.likelihoodRatio(log10LR: l))</strong> (log10\(Format.nbsp)LR\(Format.nbsp)=\(Format.nbsp)\(Format.signed(l, 2)))"
+            if let v = r.verbal { lrResult += ": \(e(v))" }
+        }
+        var percentileResult = "not available (no reference cohort)"
+        var cohortText = "no reference cohort was used"
+        if let p = r.percentile {
+            cohortText = "the \(Format.integer(p.cohortSize)) voices of the reference cohort (\(e(p.cohortName))), each compared with the voiceprint of \(who)"
+            if p.cohortSize > 0 && p.fraction.isFinite {
+                // Mid-rank: ties count half, so the count of voices at least as close is approximate.
+                let closer = Int(((1 - p.fraction) * Double(p.cohortSize)).rounded())
+                percentileResult = p.fraction >= 1 ? "closer than <strong>all</strong> \(Format.integer(p.cohortSize)) cohort voices"
+                    : closer == 0 ? "closer than <strong>\(Format.percent(p.fraction))</strong> of the cohort voices (hardly any of the \(Format.integer(p.cohortSize)) is as close)"
+                    : "closer than <strong>\(Format.percent(p.fraction))</strong> of the cohort voices (about \(Format.integer(closer)) of \(Format.integer(p.cohortSize)) are as close or closer)"
+            } else {
+                percentileResult = "not available (empty cohort)"
+            }
+        }
+        var s = """
+        <table class="side"><thead><tr><th scope="col"></th><th scope="col">Likelihood ratio (LR)</th><th scope="col">Likeness percentile</th></tr></thead><tbody>
+        <tr><th scope="row">Question it answers</th><td>How much more probable is this similarity score if H<sub>1</sub> is true than if H<sub>2</sub> is true?</td><td>How close is the clip to the voiceprint of \(who), compared with other voices?</td></tr>
+        <tr><th scope="row">Compared against</th><td>the scores of same-speaker and of different-speaker pairs of recordings in the calibration data (section 2)</td><td>\(cohortText)</td></tr>
+        <tr><th scope="row">This result</th><td>\(lrResult)</td><td>\(percentileResult)</td></tr>
+        <tr><th scope="row">How to read it</th><td>Above 1 supports H<sub>1</sub>, below 1 supports H<sub>2</sub>, about 1 supports neither. It is <em>not</em> the probability that either proposition is true: that also depends on the other evidence in the case.</td><td>A high percentile means the clip is unusually close to \(who) among these voices. It is not a probability and not a strength of evidence: different speakers can also be close, which is what the LR takes into account.</td></tr>
+        </tbody></table>
+        """
+        var notes: [String] = []
+        if let l = r.log10LR, !l.isNaN, abs(l) >= log10(2.0) {
+            let (more, less) = l > 0 ? (who, "another speaker") : ("another speaker", who)
+            notes.append("In words: the observed similarity is \(Format.timesMoreProbable(log10LR: l)) times more probable if the clip is the voice of \(more) than if it is the voice of \(less).")
+        }
+        if let v = r.validation, let note = extrapolationNote(score: r.score, validation: v) { notes.append(note) }
         var rows: [(String, String)] = [
             ("Similarity score", "\(Format.fixed(r.score, 3)) <span class=\"note\">(cosine similarity of the voiceprints, from \(Format.minus)1 to 1; not a percentage and not evidence strength by itself)</span>"),
         ]
-        var notes: [String] = []
-        if let l = r.log10LR, !l.isNaN {
-            rows.append(("Likelihood ratio", "<strong>\(Format.likelihoodRatio(log10LR: l))</strong>"))
-            rows.append(("log10 LR", "<strong>\(Format.signed(l, 2))</strong>"))
-            if let v = r.verbal {
-                let scale = r.verbalScaleName.map { " <span class=\"note\">(\(e($0)))</span>" } ?? ""
-                rows.append(("Verbal expression", "\(e(v))\(scale)"))
-            }
-            if abs(l) >= log10(2.0) {
-                let (more, less) = l > 0 ? (who, "another speaker") : ("another speaker", who)
-                notes.append("In words: the observed similarity is \(Format.timesMoreProbable(log10LR: l)) times more probable if the clip is the voice of \(more) than if it is the voice of \(less).")
-            }
-        } else {
-            rows.append(("Likelihood ratio", "not available (no calibration was applied)"))
+        if let p = r.percentile, !p.nearest.isEmpty {
+            let list = p.nearest.map { "<li><span class=\"name\">\(e($0.id))</span>: \(Format.fixed($0.score, 3))</li>" }.joined()
+            rows.append(("Cohort voices nearest to \(who)", "<ol class=\"nearest\">\(list)</ol>"))
         }
-        if let p = r.percentile {
-            let value = p.cohortSize > 0 && p.fraction.isFinite
-                ? "closer than \(Format.percent(p.fraction)) of \(Format.integer(p.cohortSize)) cohort voices <span class=\"note\">(\(e(p.cohortName)))</span>"
-                : "not available (empty cohort)"
-            rows.append(("Cohort percentile", value))
-            if !p.nearest.isEmpty {
-                let list = p.nearest.map { "<li><span class=\"name\">\(e($0.id))</span>: \(Format.fixed($0.score, 3))</li>" }.joined()
-                rows.append(("Cohort voices nearest to \(who)", "<ol class=\"nearest\">\(list)</ol>"))
-            }
-        }
-        if let v = r.validation, let note = extrapolationNote(score: r.score, validation: v) { notes.append(note) }
-        if let p = r.percentile, p.cohortSize > 0 {
-            notes.append("The percentile says how unusual the clip's closeness to \(who) is among other voices; it is not a probability that the clip is the voice of \(who).")
-        }
-        var s = table(rows)
-        s += notes.map { "<p>\($0)</p>" }.joined()
+        s += notes.map { "<p>\($0)</p>" }.joined() + table(rows)
         if r.log10LR != nil { s += verbalScaleTable(current: r.log10LR, name: r.verbalScaleName) }
         return s
+    }
+
+    /// The population H2 refers to, the data that stand for it, and the validation of the calibration.
+    static func populationAndValidation(_ r: EvidenceReport) -> String {
+        var s = "<p>H<sub>2</sub> needs a population of other speakers who could have produced the questioned voice. The software does not choose it for the case: the examiner should judge whether the data below stand for such speakers (sex, language, accent, age, recording conditions).</p>"
+        var rows: [(String, String)] = []
+        if let v = r.validation {
+            let lists = v.datasets.isEmpty ? e(v.name) : "the trial lists in the table below"
+            rows.append(("For the likelihood ratio", "the different-speaker pairs of the calibration data (\(lists))"))
+        }
+        if let p = r.percentile {
+            let source = p.cohortSource.map { ": \(e($0))" } ?? ""
+            rows.append(("For the percentile", "the reference cohort, \(Format.integer(p.cohortSize)) voices\(source.isEmpty ? " (\(e(p.cohortName)))" : source)"))
+        }
+        if !rows.isEmpty { s += table(rows) }
+        return s + (r.validation.map { validationBody($0) }
+            ?? "<p class=\"warning\"><strong>No validation data were supplied.</strong> The reliability of this result under conditions like those of the case has not been demonstrated, and the likelihood ratio, if any, should not be relied on.</p>")
     }
 
     /// Warns when the case score lies outside the validation scores: the calibration is then an
@@ -164,7 +227,7 @@ public enum HTMLReport {
         let scoreMarker = SVGChart.Marker(value: r.score, label: "this clip: \(Format.fixed(r.score, 3))")
         if let v = r.validation {
             figures.append((SVGChart.histograms(targets: v.scores.targets, nontargets: v.scores.nontargets, marker: scoreMarker),
-                            "Similarity scores of same-speaker comparisons (blue, solid) and different-speaker comparisons (vermilion, dashed) in the validation data (\(e(v.name))), with the score of this clip (black vertical line). The further the line sits inside the same-speaker distribution and beyond the different-speaker one, the more the score supports the same-speaker proposition."))
+                            "Similarity scores of same-speaker comparisons (blue, solid) and different-speaker comparisons (vermilion, dashed) in the validation data (section 2), with the score of this clip (black vertical line). The further the line sits inside the same-speaker distribution and beyond the different-speaker one, the more the score supports the same-speaker proposition."))
         }
         if let p = r.percentile, !p.cohortScores.isEmpty {
             figures.append((SVGChart.histograms(targets: [], nontargets: p.cohortScores, marker: scoreMarker,
@@ -176,7 +239,7 @@ public enum HTMLReport {
         if let v = r.validation, let l = v.log10LRs {
             let marker = r.log10LR.flatMap { $0.isNaN ? nil : SVGChart.Marker(value: $0, label: "this clip: \(Format.signed($0, 2))") }
             figures.append((SVGChart.tippett(targetLLRs: l.targets, nontargetLLRs: l.nontargets, marker: marker),
-                            "Tippett plot of the validation likelihood ratios\(v.calibration.map { " (\(e($0)))" } ?? ""). Blue, solid: proportion of same-speaker comparisons with log10 LR at or below the value on the horizontal axis. Vermilion, dashed: proportion of different-speaker comparisons at or above it. Where each curve crosses the dotted line at log10 LR = 0 is its rate of misleading evidence; the black line marks this clip."))
+                            "Tippett plot of the validation likelihood ratios (section 2). Blue, solid: proportion of same-speaker comparisons with log10 LR at or below the value on the horizontal axis. Vermilion, dashed: proportion of different-speaker comparisons at or above it. Where each curve crosses the dotted line at log10 LR = 0 is its rate of misleading evidence; the black line marks this clip."))
         }
         if let v = r.validation {
             figures.append((SVGChart.det(targets: v.scores.targets, nontargets: v.scores.nontargets, options: detOptions),
@@ -199,7 +262,13 @@ public enum HTMLReport {
     /// Validation metrics table with plain explanations, then (when `figureStart` is given) the
     /// distribution, Tippett and DET figures numbered from it.
     static func validationBody(_ v: ValidationFacts, figureStart: Int? = nil) -> String {
-        var s = "<p>Data: <strong>\(e(v.name))</strong>.</p>"
+        var s = "<p>Validation data: <strong>\(e(v.name))</strong>.</p>"
+        if !v.datasets.isEmpty {
+            let rows = v.datasets.map { d in
+                "<tr><td>\(e(d.description))\(d.detail.map { "<br/><span class=\"note\">\(e($0))</span>" } ?? "")</td><td>\(Format.integer(d.targets))</td><td>\(Format.integer(d.nontargets))</td></tr>"
+            }.joined()
+            s += "<table class=\"lists\"><thead><tr><th scope=\"col\">Trial list</th><th scope=\"col\">Same-speaker pairs</th><th scope=\"col\">Different-speaker pairs</th></tr></thead><tbody>\(rows)</tbody></table>"
+        }
         guard let m = v.metrics else {
             s += "<p class=\"warning\">The validation data lack same-speaker or different-speaker comparisons, so no error rates can be computed.</p>"
             return s + validationFigures(v, figureStart: figureStart)
@@ -254,29 +323,53 @@ public enum HTMLReport {
         return s
     }
 
-    // MARK: Custody, method, software
+    // MARK: Recording, artist, method, software
 
-    static func custody(_ r: EvidenceReport) -> String {
-        let c = r.clip
-        var s = "<h3>Questioned clip</h3>" + table([
+    /// The questioned recording: its identity, then what it sounds like to the analysis (level, peak, clipping,
+    /// bandwidth) with how each is measured, then the warnings about it.
+    static func recording(_ c: ClipFacts) -> String {
+        let analysed = c.recording.map { " <span class=\"note\">(analysed as \($0.analysisSampleRate)\(Format.nbsp)Hz mono)</span>" } ?? ""
+        var rows: [(String, String)] = [
             ("File", "<span class=\"name\">\(e(c.fileName))</span>"),
             ("SHA-256", "<code class=\"hash\">\(e(c.sha256))</code>"),
+            ("Format", e(c.format) + analysed),
             ("Duration", Format.seconds(c.durationSeconds)),
             ("Speech analysed", c.speechSeconds.map { "\(Format.seconds($0)) <span class=\"note\">(after removing silence)</span>" } ?? "not recorded"),
-            ("Format", e(c.format)),
-        ])
-        guard let a = r.artist else { return s }
-        var rows: [(String, String)] = [
+        ]
+        guard let q = c.recording else {
+            return table(rows) + "<p>The recording level, clipping and bandwidth were not measured.</p>"
+        }
+        let dB = { (v: Double?) in v.map { "\(Format.fixed($0, 1))\(Format.nbsp)dBFS" } ?? "digital silence" }
+        let nyquist = Double(q.analysisSampleRate) / 2
+        let kHz = { (hz: Double) in "\(Format.fixed(hz / 1000, 1))\(Format.nbsp)kHz" }
+        rows += [
+            ("Level (RMS)", "\(dB(q.levelDBFS)) <span class=\"note\">(root mean square of all samples, decibels relative to full scale, before the analysis scales the clip to one level)</span>"),
+            ("Peak", dB(q.peakDBFS)),
+            ("Clipped samples", "\(Format.percent(q.clippedFraction, 2)) <span class=\"note\">(samples at full scale)</span>"),
+            ("Bandwidth", (q.bandwidthHz.map { "about \(kHz($0))" } ?? "not measured (too short or silent)")
+                + " <span class=\"note\">(highest frequency at which the long-term average spectrum is within \(Format.fixed(q.bandwidthFloorDB, 0))\(Format.nbsp)dB of its peak; measured on the analysed signal, so at most \(kHz(nyquist)))</span>"),
+        ]
+        var notes = q.warnings.map(e)
+        if let bw = q.bandwidthHz, bw < 4200 {
+            notes.append("The bandwidth is narrow (telephone-like): the voice above about \(kHz(bw)) is missing, and with it part of what distinguishes speakers. The result holds only as far as the calibration data include recordings like this.")
+        }
+        if let level = q.levelDBFS, level < -40 {
+            notes.append("The recording is quiet (below \(Format.minus)40\(Format.nbsp)dBFS): scaling it to the analysis level raises its noise together with the voice.")
+        }
+        let observations = notes.isEmpty ? "<p>No problems with level, clipping or bandwidth were detected.</p>"
+            : "<ul class=\"quality\">" + notes.map { "<li>\($0)</li>" }.joined() + "</ul>"
+        return table(rows) + observations
+    }
+
+    /// The enrolled artist and the clips behind the voiceprint (consent is in the case table at the top).
+    static func artist(_ r: EvidenceReport) -> String {
+        guard let a = r.artist else { return "<p>The clip was compared with a reference recording, not with an enrolled artist.</p>" }
+        var s = table([
             ("Name", "<span class=\"name\">\(e(a.name))</span>"),
             ("Registry id", "<code>\(e(a.id))</code>"),
             ("Enrolled clips", Format.integer(a.enrolledClips)),
             ("Speech in enrolment", Format.seconds(a.speechSeconds)),
-        ]
-        if let consent = a.consentText {
-            // A withdrawal is stated in bold: the artist asked for their voiceprint not to be used.
-            rows.append(("Consent", a.consentStatus == "withdrawn" ? "<strong>\(e(consent))</strong>" : e(consent)))
-        }
-        s += "<h3>Enrolled artist</h3>" + table(rows)
+        ])
         if !a.clips.isEmpty {
             let items = a.clips.map { "<li><span class=\"name\">\(e($0.fileName))</span><br/>SHA-256 <code class=\"hash\">\(e($0.sha256))</code></li>" }.joined()
             s += "<h3>Enrolled clips</h3><ol class=\"clips\">\(items)</ol>"
@@ -284,9 +377,11 @@ public enum HTMLReport {
         return s
     }
 
+    /// The method entries, except those about the model: the software table states them (`softwareTable`).
     static func methodTable(_ method: [String: String]) -> String {
-        guard !method.isEmpty else { return "<p>No method details were recorded.</p>" }
-        return table(method.sorted { $0.key < $1.key }.map { (e($0.key), e($0.value)) }, keyClass: "param")
+        let rows = method.filter { !$0.key.lowercased().contains("model") }.sorted { $0.key < $1.key }
+        guard !rows.isEmpty else { return "<p>No method details were recorded.</p>" }
+        return table(rows.map { (e($0.key), e($0.value)) }, keyClass: "param")
     }
 
     /// Tool, time, `model` and every method entry whose key mentions the model (id, SHA-256,
@@ -361,6 +456,15 @@ public enum HTMLReport {
     table.kv th { width: 28%; font-weight: 600; color: #333; }
     table.kv th.param { width: 24%; }
     table.props th { width: 34%; }
+    .answer table.props { font-size: 15px; margin-top: 4px; }
+    .answer table.props th, .answer table.props td { border-bottom-color: #c9d8ea; }
+    section.case table { margin-top: 0; }
+    .unstated { color: var(--muted); font-style: italic; }
+    table.side thead th { border-bottom: 1px solid #999; }
+    table.side th:first-child { width: 20%; }
+    table.side tbody th { font-weight: 600; color: #333; }
+    table.lists th:nth-child(1) { width: 60%; }
+    ul.quality li { margin-bottom: 6px; }
     .note { color: var(--muted); font-size: 13px; }
     .name { font-weight: 600; overflow-wrap: anywhere; }
     code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 12.5px; overflow-wrap: anywhere; }

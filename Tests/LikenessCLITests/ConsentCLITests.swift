@@ -79,7 +79,7 @@ struct ConsentCLITests {
         #expect(report.status == 0, "\(report.stderr)")
         #expect(report.stdout.contains("artist consent: withdrawn"), "\(report.stdout)")
         let page = try String(contentsOfFile: html, encoding: .utf8)
-        #expect(page.contains("<th scope=\"row\">Consent</th><td><strong>withdrawn on 20"), "the report states the withdrawal")
+        #expect(page.contains("<th scope=\"row\">Artist's consent</th><td><strong>withdrawn on 20"), "the report states the withdrawal")
 
         // Consent given again: Alice is searched again.
         let again = try CLI.run(["artists", "consent", "alice-example", "--text", "Renewed consent", "--registry", db])

@@ -96,6 +96,60 @@ struct EvidenceCLITests {
         #expect(page.contains("log10"))
     }
 
+    @Test("report: case details from a case file and options, recording quality, populations in words, no path of this machine")
+    func forensicReport() throws {
+        let dir = try CLI.temporaryDirectory()
+        let db = dir.appendingPathComponent("registry-of-examiner.sqlite").path
+        let enrol = try CLI.run(["enroll", "--artist", "Alice Example", "--id", "alice", CLI.sample("alice_1.wav"),
+                                 CLI.sample("alice_2.wav"), "--registry", db])
+        #expect(enrol.status == 0, "\(enrol.stderr)")
+        // The questioned clip in a folder of its own, so its directory is a path the report must not print; made
+        // 20 dB too loud, so it is clipped and the clipping warning (which names the file) is in the report too.
+        let exhibits = dir.appendingPathComponent("exhibits-folder/AB-3")
+        try FileManager.default.createDirectory(at: exhibits, withIntermediateDirectories: true)
+        let clip = exhibits.appendingPathComponent("questioned.wav")
+        let sox = Process()
+        sox.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        sox.arguments = ["sox", "-V1", CLI.sample("suspect_ad.wav"), clip.path, "gain", "20"]
+        try sox.run()
+        sox.waitUntilExit()
+        #expect(sox.terminationStatus == 0)
+        let caseFile = dir.appendingPathComponent("case.json")
+        try #"{"case": "2026-0142", "examiner": "J. Doe", "exhibit": "from the file"}"#.write(to: caseFile, atomically: true, encoding: .utf8)
+
+        let html = dir.appendingPathComponent("report.html")
+        let rep = try CLI.run(["report", clip.path, "--artist", "alice", "--out", html.path, "--registry", db,
+                               "--case-file", caseFile.path, "--exhibit", "AB/3 <sealed>"])
+        #expect(rep.status == 0, "\(rep.stderr)")
+        let page = try String(contentsOf: html, encoding: .utf8)
+        #expect(page.contains("<th scope=\"row\">Case number</th><td>2026-0142</td>"))
+        #expect(page.contains("<th scope=\"row\">Exhibit</th><td>AB/3 &lt;sealed&gt;</td>"), "the option overrides the file, escaped")
+        #expect(page.contains("<th scope=\"row\">Examiner</th><td>J. Doe</td>"))
+        #expect(page.contains("<th scope=\"row\">Instructing party</th><td><span class=\"unstated\">not stated</span></td>"))
+        #expect(page.contains("<th scope=\"row\">Artist's consent</th><td>none on record</td>"))
+        // The recording as measured by the analysis.
+        for label in ["Level (RMS)", "Peak", "Clipped samples", "Bandwidth", "Speech analysed"] {
+            #expect(page.contains("<th scope=\"row\">\(label)</th>"), "\(label)")
+        }
+        #expect(page.contains("dBFS") && page.contains("kHz"))
+        #expect(page.contains("<li>questioned.wav: ") && page.contains("of the samples are at full scale"), "the clipping warning, naming the file only")
+        // The shipped calibration's lists, named by what they are.
+        #expect(page.contains("13 synthetic text-to-speech voices") && page.contains("spoken digits at 8 kHz"))
+        #expect(page.contains("questioned.wav"))
+        for path in [dir.path, exhibits.path, CLI.repoRoot.path, "registry-of-examiner", "exhibits-folder", ".tsv"] {
+            #expect(!page.contains(path), "\(path) in the report")
+        }
+
+        // A case file with a misspelt key is refused, naming the file and the key; nothing is written.
+        let typo = dir.appendingPathComponent("typo.json")
+        try #"{"examinr": "J. Doe"}"#.write(to: typo, atomically: true, encoding: .utf8)
+        let bad = try CLI.run(["report", clip.path, "--artist", "alice", "--out", dir.appendingPathComponent("bad.html").path,
+                               "--registry", db, "--case-file", typo.path])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains(typo.path) && bad.stderr.contains("\"examinr\""), "\(bad.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("bad.html").path))
+    }
+
     @Test("eval --report writes one self-contained validation page: metrics, Tippett and DET plots, escaped names")
     func evalReport() throws {
         // A list name with markup: it appears on the page and must come out escaped.

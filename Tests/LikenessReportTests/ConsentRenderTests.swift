@@ -13,13 +13,14 @@ import Testing
 
     @Test func withdrawnConsentIsStatedInBoldWithItsDate() {
         let html = page(status: "withdrawn", at: "2026-03-04T05:06:07.000Z")
-        #expect(html.contains("<th scope=\"row\">Consent</th><td><strong>withdrawn on 2026-03-04T05:06:07.000Z</strong></td>"))
+        #expect(html.contains("<th scope=\"row\">Artist's consent</th><td><strong>withdrawn on 2026-03-04T05:06:07.000Z</strong></td>"))
     }
 
     @Test func givenAndMissingConsentAreStatedPlainly() {
         #expect(page(status: "given", at: "2025-01-02T03:04:05.000Z")
-            .contains("<th scope=\"row\">Consent</th><td>given (recorded 2025-01-02T03:04:05.000Z)</td>"))
-        #expect(page(status: "none", at: nil).contains("<th scope=\"row\">Consent</th><td>none on record</td>"))
-        #expect(!page(status: nil, at: nil).contains(">Consent</th>"), "no row when the caller does not know the consent")
+            .contains("<th scope=\"row\">Artist's consent</th><td>given (recorded 2025-01-02T03:04:05.000Z)</td>"))
+        #expect(page(status: "none", at: nil).contains("<th scope=\"row\">Artist's consent</th><td>none on record</td>"))
+        #expect(page(status: nil, at: nil).contains("<th scope=\"row\">Artist's consent</th><td><span class=\"unstated\">not stated</span></td>"),
+                "an unknown consent is said to be unknown, not left out")
     }
 }

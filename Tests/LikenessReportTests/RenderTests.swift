@@ -35,7 +35,7 @@ import LikenessScoring
         #expect(band.favours == .sameSpeaker)
         #expect(html.contains("likelihood ratio of <strong>\(Format.likelihoodRatio(log10LR: l))</strong>"))
         #expect(html.contains("LR\u{00A0}=\u{00A0}\(Format.signed(l, 2))"))
-        #expect(html.contains("<strong>\(band.strength.adjective) support</strong> for the proposition that the voice in the clip is the voice of Alice Example"))
+        #expect(html.contains("<strong>\(band.strength.adjective) support</strong> for H<sub>1</sub> rather than H<sub>2</sub>"))
         let p = try #require(r.percentile)
         #expect(html.contains("than <strong>\(Format.percent(p.fraction))</strong> of the 600 voices"))
         #expect(html.contains("class=\"current\""))  // the verbal-scale row of this result
@@ -61,7 +61,7 @@ import LikenessScoring
         var r = Sample.report()
         r.log10LR = -2.08
         #expect(HTMLReport.headline(r)[0].contains("about 1/120"))
-        #expect(HTMLReport.headline(r)[0].contains("the voice of another speaker rather than of Alice Example"))
+        #expect(HTMLReport.headline(r)[0].contains("H<sub>2</sub> rather than H<sub>1</sub>"))
         r.log10LR = 0.1
         #expect(HTMLReport.headline(r)[0].contains("<strong>no support</strong> for either proposition"))
         r.log10LR = 8

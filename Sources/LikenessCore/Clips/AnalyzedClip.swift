@@ -16,9 +16,12 @@ public struct AnalyzedClip: Sendable {
     public let clippedFraction: Double
     /// How spread the voices in the recording are (`SpeakerMixtureCheck`), when it was checked and long enough.
     public let speakerCheck: SpeakerMixtureCheck.Finding?
+    /// Level, peak, clipping and bandwidth of the decoded signal (`RecordingQuality`); nil when not measured.
+    public let quality: RecordingQuality?
 
     public init(path: String, sha256: String, info: AudioFileInfo, durationSeconds: Double, voiceprint: Voiceprint,
-                warnings: [String], clippedFraction: Double, speakerCheck: SpeakerMixtureCheck.Finding? = nil) {
+                warnings: [String], clippedFraction: Double, speakerCheck: SpeakerMixtureCheck.Finding? = nil,
+                quality: RecordingQuality? = nil) {
         self.path = path
         self.sha256 = sha256
         self.info = info
@@ -27,6 +30,7 @@ public struct AnalyzedClip: Sendable {
         self.warnings = warnings
         self.clippedFraction = clippedFraction
         self.speakerCheck = speakerCheck
+        self.quality = quality
     }
 
     /// What `embed --json` prints for a clip.

@@ -45,7 +45,7 @@ public struct ClipAnalyzer: Sendable {
         let sha = try FileHash.sha256Hex(ofFile: path)
         let whole = Int(wholeFileSeconds * 16000), piece = max(16000, Int(pieceSeconds * 16000))
         let check = checkingMixture ? mixtureCheck : nil
-        var buffer: [Float] = [], total = 0, clipped = 0, embedded = 0
+        var buffer: [Float] = [], total = 0, embedded = 0, quality = RecordingQuality.Accumulator()
         var pieces: [Voiceprint] = [], refusedSpeech = 0.0, streaming = false, segments: [[Float]] = []
         let decodeShare = AnalysisProgress.decodeShare
         func tell(embedding samples: Int = 0, fraction: Double = 0) {
@@ -73,8 +73,7 @@ public struct ClipAnalyzer: Sendable {
         }
         while let block = try stream.nextBlock() {
             total += block.count
-            // At full scale, not beyond: a float file may hold values above 1 that were never clipped.
-            clipped += block.reduce(0) { $0 + (abs($1) >= 0.99 && abs($1) <= 1.0001 ? 1 : 0) }
+            quality.add(block)  // level, peak, clipping, bandwidth
             buffer += block
             tell()
             if !streaming && buffer.count > whole { streaming = true }
@@ -97,14 +96,14 @@ public struct ClipAnalyzer: Sendable {
         let finding = check?.finding(segments)
         var warnings = stream.warnings.map(\.description)
         if let finding, finding.manySpeakers { warnings.append(SpeakerMixtureCheck.warning(path: path, finding)) }
-        let clippedFraction = total == 0 ? 0 : Double(clipped) / Double(total)
+        let measured = quality.result, clippedFraction = measured.clippedFraction
         if clippedFraction >= Self.clippingWarningFraction {
             warnings.append(String(format: "%@: %.2f %% of the samples are at full scale: the recording is clipped, which distorts "
                                    + "the voice; scores from it are less reliable", path, clippedFraction * 100))
         }
         return AnalyzedClip(path: path, sha256: sha, info: stream.info, durationSeconds: Double(total) / 16000,
                             voiceprint: voiceprint, warnings: warnings,
-                            clippedFraction: clippedFraction, speakerCheck: finding)
+                            clippedFraction: clippedFraction, speakerCheck: finding, quality: measured)
     }
 
     /// Fraction of samples at full scale from which a clip is reported as clipped: one in a thousand. A peak-
