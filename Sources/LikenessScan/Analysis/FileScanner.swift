@@ -1,6 +1,7 @@
 import Foundation
 import LikenessAudio
 import LikenessFeatures
+import LikenessVAD
 import LikenessVoiceprint
 
 /// One artist found in one file.
@@ -205,8 +206,10 @@ public final class FileScanner {
         var decoded = 0
         var head: [Float] = []
         var engine: WindowEngine?
+        var presence = options.speechCheck.map(SpeechPresenceDetector.init)
         while let block = try stream.nextBlock() {
             progress(Double(block.count) / Double(Self.sampleRate))
+            presence?.feed(block)
             decoded += block.count
             if decoded > limit { throw ScanFileError.tooLong(limitSeconds: options.maxDurationSeconds) }
             if let engine {
@@ -221,6 +224,7 @@ public final class FileScanner {
                 }
             }
         }
+        if let verdict = presence?.finish(), !verdict.speechFound { throw NoSpeechFound(path: path, presence: verdict) }
         if let engine {
             try engine.finish()
             result.durationSeconds = Double(engine.samplesSeen) / Double(Self.sampleRate)
