@@ -101,6 +101,7 @@ let package = Package(
         .testTarget(name: "LikenessScanTests", dependencies: ["LikenessTestSupport", "LikenessScan"]),
         .testTarget(name: "LikenessCoreTests", dependencies: [
             "LikenessTestSupport", "LikenessCore", "LikenessScoring", "LikenessRegistry", "LikenessReport", "LikenessVoiceprint",
+            "LikenessVAD",
         ]),
         .testTarget(name: "LikenessCLITests", dependencies: ["LikenessTestSupport"], path: "Tests/LikenessCLITests"),
     ]
