@@ -10,8 +10,9 @@ import LikenessVoiceprint
 /// consecutive `pieceSeconds` pieces whose voiceprints the model combines (`SpeakerEmbedder.combine`: their mean
 /// weighted by speech), so a 3-hour file never sits in memory (690 MB as float samples).
 ///
-/// Errors: the decoder's `AudioError` (which names the file), `NoSpeechFound` (noise, tones or music), or `LikenessError.invalidInput` naming the file
-/// when the model cannot embed it (the model's own errors do not know the file).
+/// Errors: the decoder's `AudioError` (which names the file), `NoSpeechFound` (noise, tones or music), or
+/// `LikenessError.invalidInput` naming the file when the model cannot embed it (the model's own errors do not know
+/// the file).
 public struct ClipAnalyzer: Sendable {
     public let embedder: any SpeakerEmbedder
     /// Apply the model's own volume normalisation and silence trimming (off only for preprocessed input).

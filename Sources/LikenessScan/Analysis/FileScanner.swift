@@ -224,13 +224,18 @@ public final class FileScanner {
                 }
             }
         }
-        if let verdict = presence?.finish(), !verdict.speechFound { throw NoSpeechFound(path: path, presence: verdict) }
+        // Checked once the row has the recording's length and windows, so an error row still says what was read.
+        let verdict = presence?.finish()
+        func refuseWithoutSpeech() throws {
+            if let verdict, !verdict.speechFound { throw NoSpeechFound(path: path, presence: verdict) }
+        }
         if let engine {
             try engine.finish()
             result.durationSeconds = Double(engine.samplesSeen) / Double(Self.sampleRate)
             result.windows = engine.windows
             result.speechWindows = engine.speechWindows
             result.speechSeconds = engine.estimatedSpeechSeconds
+            try refuseWithoutSpeech()
             guard let embedding = engine.fileEmbedding else {
                 throw ScanFileError.noSpeech(windows: engine.windows, minimum: options.windowMinimumSpeechSeconds)
             }
@@ -248,6 +253,7 @@ public final class FileScanner {
             }
         } else {
             result.durationSeconds = Double(head.count) / Double(Self.sampleRate)
+            try refuseWithoutSpeech()
             // Short files: the scoring model embeds them whole (in a two-stage scan, the confirming model).
             let embedder: any SpeakerEmbedder = confirmer?.embedder ?? voiceprinter
             let voiceprint = try embedder.embed(samples16k: head, preprocess: options.preprocess)
