@@ -4,7 +4,8 @@
 // Pipeline, one target per stage:
 //   LikenessAudio      decode (libsndfile) + resample (libsoxr) -> mono Float PCM
 //   LikenessFeatures   STFT (FFTW) -> fbank / MFCC / GE2E mel, presets matching Kaldi and librosa
-//   LikenessVAD        voice-activity detection for the GE2E front end (WebRTC-style GMM VAD)
+//   LikenessVAD        voice-activity detection for the GE2E front end (WebRTC-style GMM VAD); the speech-presence
+//                      check that refuses noise, tones and music
 //   LikenessNN         small neural-network runtime on OpenBLAS: BLAS (and its kernel choice), Conv1d/Conv2d
 //                      (im2col + sgemm), BatchNorm folding, pooling
 //   LikenessVoiceprint the model catalogue: speaker models (GE2E, CAM++, MFCC baseline), one folder each
@@ -64,10 +65,10 @@ let package = Package(
         ]),
         .target(name: "LikenessReport", dependencies: ["LikenessScoring"]),
         .target(name: "LikenessScan", dependencies: [
-            "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint", "LikenessScoring", "LikenessRegistry",
+            "LikenessAudio", "LikenessFeatures", "LikenessVAD", "LikenessVoiceprint", "LikenessScoring", "LikenessRegistry",
         ]),
         .target(name: "LikenessCore", dependencies: [
-            "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint", "LikenessScoring", "LikenessRegistry", "LikenessReport",
+            "LikenessAudio", "LikenessFeatures", "LikenessVAD", "LikenessVoiceprint", "LikenessScoring", "LikenessRegistry", "LikenessReport",
             "LikenessScan",
         ], resources: [.copy("Resources")]),
         .executableTarget(name: "likeness", dependencies: [
@@ -79,7 +80,7 @@ let package = Package(
 
         // Benchmark harness driven by benchmarks/run.sh (not shipped).
         .executableTarget(name: "likeness-bench", dependencies: [
-            "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint", "LikenessRegistry", "LikenessScoring",
+            "LikenessAudio", "LikenessFeatures", "LikenessVAD", "LikenessVoiceprint", "LikenessRegistry", "LikenessScoring",
             "LikenessTestSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "benchmarks/Sources/likeness-bench"),
@@ -102,6 +103,7 @@ let package = Package(
         .testTarget(name: "LikenessScanTests", dependencies: ["LikenessTestSupport", "LikenessScan"]),
         .testTarget(name: "LikenessCoreTests", dependencies: [
             "LikenessTestSupport", "LikenessCore", "LikenessScoring", "LikenessRegistry", "LikenessReport", "LikenessVoiceprint",
+            "LikenessVAD",
         ]),
         .testTarget(name: "LikenessCLITests", dependencies: ["LikenessTestSupport"], path: "Tests/LikenessCLITests"),
     ]

@@ -17,7 +17,7 @@ import Testing
         let long = try ToneFiles.write("long.wav", in: dir, frequency: 200, seconds: 30)
         let short = try ToneFiles.write("short.wav", in: dir, frequency: 300, seconds: 4)
         let heard = Heard()
-        var analyzer = ClipAnalyzer(embedder: FakeEmbedder())
+        var analyzer = ClipAnalyzer(toneEmbedder: FakeEmbedder())
         analyzer.wholeFileSeconds = 10
         analyzer.pieceSeconds = 5
         analyzer.progress = { heard.add($0) }

@@ -7,7 +7,7 @@ import Testing
 /// Identify and compare with consent (issue 13), over the in-memory store and the fake model.
 @Suite struct ConsentUseCaseTests {
     let dir: URL
-    let analyzer = ClipAnalyzer(embedder: FakeEmbedder())
+    let analyzer = ClipAnalyzer(toneEmbedder: FakeEmbedder())
     let registry = Registry(store: InMemoryRegistryStore())
     let scoring = ScoringSystem.uncalibrated(modelID: "fake-pitch-v1")
 

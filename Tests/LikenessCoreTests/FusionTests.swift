@@ -24,13 +24,13 @@ import Testing
     func path(_ name: String) -> String { dir.appendingPathComponent(name).path }
 
     @Test func fusedCosineIsTheWeightedSumOfTheModelsCosines() throws {
-        let a = try ClipAnalyzer(embedder: fusion).analyze(path: path("low.wav")).voiceprint
-        let b = try ClipAnalyzer(embedder: fusion).analyze(path: path("low-quiet.wav")).voiceprint
+        let a = try ClipAnalyzer(toneEmbedder: fusion).analyze(path: path("low.wav")).voiceprint
+        let b = try ClipAnalyzer(toneEmbedder: fusion).analyze(path: path("low-quiet.wav")).voiceprint
         #expect(a.embedding.count == 5 && a.modelID == "fusion(fake-pitch-v1*0.3+fake-level-v1*0.7)")
-        let pitch = (try ClipAnalyzer(embedder: FakeEmbedder()).analyze(path: path("low.wav")).voiceprint,
-                     try ClipAnalyzer(embedder: FakeEmbedder()).analyze(path: path("low-quiet.wav")).voiceprint)
-        let level = (try ClipAnalyzer(embedder: FakeLevelEmbedder()).analyze(path: path("low.wav")).voiceprint,
-                     try ClipAnalyzer(embedder: FakeLevelEmbedder()).analyze(path: path("low-quiet.wav")).voiceprint)
+        let pitch = (try ClipAnalyzer(toneEmbedder: FakeEmbedder()).analyze(path: path("low.wav")).voiceprint,
+                     try ClipAnalyzer(toneEmbedder: FakeEmbedder()).analyze(path: path("low-quiet.wav")).voiceprint)
+        let level = (try ClipAnalyzer(toneEmbedder: FakeLevelEmbedder()).analyze(path: path("low.wav")).voiceprint,
+                     try ClipAnalyzer(toneEmbedder: FakeLevelEmbedder()).analyze(path: path("low-quiet.wav")).voiceprint)
         let expected = 0.3 * Similarity.cosine(pitch.0.embedding, pitch.1.embedding) + 0.7 * Similarity.cosine(level.0.embedding, level.1.embedding)
         #expect(abs(Similarity.cosine(a.embedding, b.embedding) - expected) < 1e-6)
         #expect(abs(a.embedding.reduce(0) { $0 + $1 * $1 }.squareRoot() - 1) < 1e-6, "fused voiceprints are unit vectors")
@@ -55,22 +55,22 @@ import Testing
     @Test func enrollingWithFusionStoresEveryModelAndUpgradesAnEarlierEnrolment() async throws {
         let registry = Registry(store: InMemoryRegistryStore())
         // Enrolled first with one model only, as a registry made before the fusion existed.
-        let first = try await Enrol(registry: registry, analyzer: ClipAnalyzer(embedder: FakeEmbedder()))
+        let first = try await Enrol(registry: registry, analyzer: ClipAnalyzer(toneEmbedder: FakeEmbedder()))
             .run(.init(artistName: "Low Voice", artistID: "low", consent: nil, files: [path("low.wav")], skipRejected: false))
         #expect(first.added.count == 1)
         #expect(try await registry.voiceprint(artistID: "low", modelID: fusion.modelID) == nil)
         // The same clip again with the fusion: added (the fusion and the level model were missing), one line.
-        let upgrade = try await Enrol(registry: registry, analyzer: ClipAnalyzer(embedder: fusion))
+        let upgrade = try await Enrol(registry: registry, analyzer: ClipAnalyzer(toneEmbedder: fusion))
             .run(.init(artistName: "Low Voice", artistID: "low", consent: nil, files: [path("low.wav")], skipRejected: false))
         #expect(upgrade.added.count == 1 && upgrade.skippedDuplicates.isEmpty)
         #expect(Set(upgrade.artist.modelIDs) == [fusion.modelID, "fake-pitch-v1", "fake-level-v1"])
         #expect(upgrade.artist.clips == 1, "one recording, whatever the number of models")
         // Once more: nothing new for any model, so a duplicate.
-        let again = try await Enrol(registry: registry, analyzer: ClipAnalyzer(embedder: fusion))
+        let again = try await Enrol(registry: registry, analyzer: ClipAnalyzer(toneEmbedder: fusion))
             .run(.init(artistName: "Low Voice", artistID: "low", consent: nil, files: [path("low.wav")], skipRejected: false))
         #expect(again.added.isEmpty && again.skippedDuplicates.count == 1)
         // Compare with the fusion now works against the upgraded artist.
-        let outcome = try await CompareWithArtist(registry: registry, analyzer: ClipAnalyzer(embedder: fusion),
+        let outcome = try await CompareWithArtist(registry: registry, analyzer: ClipAnalyzer(toneEmbedder: fusion),
                                                   scoring: .uncalibrated(modelID: fusion.modelID))
             .assess(clipPath: path("low-quiet.wav"), artistID: "low")
         #expect(outcome.assessment.modelID == fusion.modelID && outcome.assessment.score > 0.5)
@@ -78,10 +78,10 @@ import Testing
 
     @Test func compareAgainstAnArtistWithoutTheModelSaysSoAndHowToFix() async throws {
         let registry = Registry(store: InMemoryRegistryStore())
-        _ = try await Enrol(registry: registry, analyzer: ClipAnalyzer(embedder: FakeEmbedder()))
+        _ = try await Enrol(registry: registry, analyzer: ClipAnalyzer(toneEmbedder: FakeEmbedder()))
             .run(.init(artistName: "Low Voice", artistID: "low", consent: nil, files: [path("low.wav")], skipRejected: false))
         do {
-            _ = try await CompareWithArtist(registry: registry, analyzer: ClipAnalyzer(embedder: fusion),
+            _ = try await CompareWithArtist(registry: registry, analyzer: ClipAnalyzer(toneEmbedder: fusion),
                                             scoring: .uncalibrated(modelID: fusion.modelID))
                 .assess(clipPath: path("low-quiet.wav"), artistID: "low")
             Issue.record("expected an error")

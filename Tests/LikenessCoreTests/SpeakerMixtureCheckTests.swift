@@ -78,7 +78,7 @@ import Testing
         let turns = (0..<4).flatMap { _ in [(150.0, 6.0), (1000.0, 6.0), (1900.0, 6.0)] }
         let conversation = try ToneFiles.write("conversation.wav", in: dir, tones: turns.map { ($0.0, $0.1) })
         let monologue = try ToneFiles.write("monologue.wav", in: dir, frequency: 200, seconds: 72)
-        var analyzer = ClipAnalyzer(embedder: FakeEmbedder())
+        var analyzer = ClipAnalyzer(toneEmbedder: FakeEmbedder())
         analyzer.mixtureCheck = check
         let mixed = try analyzer.analyze(path: conversation, checkingMixture: true)
         #expect(mixed.speakerCheck?.manySpeakers == true)
@@ -98,7 +98,7 @@ import Testing
         let dir = try ToneFiles.directory()
         let turns = (0..<4).flatMap { _ in [(150.0, 6.0), (1000.0, 6.0), (1900.0, 6.0)] }
         let conversation = try ToneFiles.write("conversation.wav", in: dir, tones: turns.map { ($0.0, $0.1) })
-        var analyzer = ClipAnalyzer(embedder: FakeEmbedder())
+        var analyzer = ClipAnalyzer(toneEmbedder: FakeEmbedder())
         analyzer.mixtureCheck = check
         let registry = Registry(store: InMemoryRegistryStore())
         var rejections: [Enrol.Rejection] = []

@@ -8,7 +8,7 @@ import Testing
 /// The use cases with a fake model (no weights needed) and tone files written by the test.
 @Suite struct UseCaseTests {
     let dir: URL
-    let analyzer = ClipAnalyzer(embedder: FakeEmbedder())
+    let analyzer = ClipAnalyzer(toneEmbedder: FakeEmbedder())
     /// The registry rules over the in-memory store: no database needed.
     let store = InMemoryRegistryStore()
 
@@ -77,7 +77,7 @@ import Testing
         let reg = registry()
         _ = try await Enrol(registry: reg, analyzer: analyzer).run(.init(
             artistName: "Low Voice", artistID: "low", consent: nil, files: [path("low.wav")], skipRejected: false))
-        let other = ClipAnalyzer(embedder: MFCCStatsEmbedder())
+        let other = ClipAnalyzer(toneEmbedder: MFCCStatsEmbedder())
         await #expect(throws: LikenessError.notFound("artist low has no voiceprint for model mfcc-stats-v1 (enrolled with: fake-pitch-v1); enrol the artist's clips again with --model mfcc to add it (clips already enrolled gain the missing voiceprints), or compare with a model the artist has")) {
             try await CompareWithArtist(registry: reg, analyzer: other, scoring: .uncalibrated(modelID: "mfcc-stats-v1"))
                 .run(clipPath: path("low2.wav"), artistID: "low")
@@ -116,8 +116,8 @@ import Testing
                      try ToneFiles.write("b.wav", in: dir, frequency: 220, seconds: 4)]
         let registry = Registry(store: InMemoryRegistryStore())
         let request = Enrol.Request(artistName: "Low Voice", artistID: "low", consent: nil, files: files, skipRejected: false)
-        _ = try await Enrol(registry: registry, analyzer: ClipAnalyzer(embedder: FakeEmbedder())).run(request)
-        let again = try await Enrol(registry: registry, analyzer: ClipAnalyzer(embedder: OtherModel())).run(request)
+        _ = try await Enrol(registry: registry, analyzer: ClipAnalyzer(toneEmbedder: FakeEmbedder())).run(request)
+        let again = try await Enrol(registry: registry, analyzer: ClipAnalyzer(toneEmbedder: OtherModel())).run(request)
         #expect(again.added.count == 2 && again.artist.clips == 2 && abs(again.artist.speechSeconds - 8) < 1e-9)
         #expect(again.artist.modelIDs == ["fake-pitch-v1", "other-v1"])
         #expect(try await registry.voiceprint(artistID: "low", modelID: "other-v1") != nil)

@@ -1,5 +1,6 @@
 import Foundation
 import LikenessAudio
+import LikenessVAD
 import LikenessVoiceprint
 
 /// Decode (any format, mono, 16 kHz) -> SHA-256 -> voiceprint, for one clip or many in parallel.
@@ -9,8 +10,9 @@ import LikenessVoiceprint
 /// consecutive `pieceSeconds` pieces whose voiceprints the model combines (`SpeakerEmbedder.combine`: their mean
 /// weighted by speech), so a 3-hour file never sits in memory (690 MB as float samples).
 ///
-/// Errors: the decoder's `AudioError` (which names the file), or `LikenessError.invalidInput` naming the file
-/// when the model cannot embed it (the model's own errors do not know the file).
+/// Errors: the decoder's `AudioError` (which names the file), `NoSpeechFound` (noise, tones or music), or
+/// `LikenessError.invalidInput` naming the file when the model cannot embed it (the model's own errors do not know
+/// the file).
 public struct ClipAnalyzer: Sendable {
     public let embedder: any SpeakerEmbedder
     /// Apply the model's own volume normalisation and silence trimming (off only for preprocessed input).
@@ -23,6 +25,9 @@ public struct ClipAnalyzer: Sendable {
     /// Hears how far each call has got (`AnalysisProgress`), from the threads doing the work, as often as every
     /// decoded second and every step the model reports: throttle drawing. Default nil (no reports, no cost).
     public var progress: (@Sendable (AnalysisProgress) -> Void)?
+    /// Refuses recordings without speech (`SpeechPresenceDetector`, on the decoded blocks). nil: no check, for
+    /// callers whose input is known to be speech or whose stand-in voices are tones (tests with fake models).
+    public var speechCheck: SpeechPresenceOptions? = SpeechPresenceOptions()
     /// How calls with `checkingMixtures` check whether a recording holds several voices (nil: they cannot).
     public var mixtureCheck: SpeakerMixtureCheck?
 
@@ -47,6 +52,7 @@ public struct ClipAnalyzer: Sendable {
         let check = checkingMixture ? mixtureCheck : nil
         var buffer: [Float] = [], total = 0, embedded = 0, quality = RecordingQuality.Accumulator()
         var pieces: [Voiceprint] = [], refusedSpeech = 0.0, streaming = false, segments: [[Float]] = []
+        var presence = speechCheck.map(SpeechPresenceDetector.init)
         let decodeShare = AnalysisProgress.decodeShare
         func tell(embedding samples: Int = 0, fraction: Double = 0) {
             let embeddedSamples = Double(embedded) + fraction * Double(samples)
@@ -75,6 +81,7 @@ public struct ClipAnalyzer: Sendable {
             total += block.count
             quality.add(block)  // level, peak, clipping, bandwidth
             buffer += block
+            presence?.feed(block)
             tell()
             if !streaming && buffer.count > whole { streaming = true }
             while streaming && buffer.count >= piece {
@@ -82,6 +89,7 @@ public struct ClipAnalyzer: Sendable {
                 buffer.removeFirst(piece)
             }
         }
+        if let verdict = presence?.finish(), !verdict.speechFound { throw NoSpeechFound(path: path, presence: verdict) }
         let voiceprint: Voiceprint
         if streaming {
             if !buffer.isEmpty, let voiceprint = try embed(buffer, piece: true) { pieces.append(voiceprint) }

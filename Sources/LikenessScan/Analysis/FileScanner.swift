@@ -1,6 +1,7 @@
 import Foundation
 import LikenessAudio
 import LikenessFeatures
+import LikenessVAD
 import LikenessVoiceprint
 
 /// One artist found in one file.
@@ -205,8 +206,10 @@ public final class FileScanner {
         var decoded = 0
         var head: [Float] = []
         var engine: WindowEngine?
+        var presence = options.speechCheck.map(SpeechPresenceDetector.init)
         while let block = try stream.nextBlock() {
             progress(Double(block.count) / Double(Self.sampleRate))
+            presence?.feed(block)
             decoded += block.count
             if decoded > limit { throw ScanFileError.tooLong(limitSeconds: options.maxDurationSeconds) }
             if let engine {
@@ -221,12 +224,18 @@ public final class FileScanner {
                 }
             }
         }
+        // Checked once the row has the recording's length and windows, so an error row still says what was read.
+        let verdict = presence?.finish()
+        func refuseWithoutSpeech() throws {
+            if let verdict, !verdict.speechFound { throw NoSpeechFound(path: path, presence: verdict) }
+        }
         if let engine {
             try engine.finish()
             result.durationSeconds = Double(engine.samplesSeen) / Double(Self.sampleRate)
             result.windows = engine.windows
             result.speechWindows = engine.speechWindows
             result.speechSeconds = engine.estimatedSpeechSeconds
+            try refuseWithoutSpeech()
             guard let embedding = engine.fileEmbedding else {
                 throw ScanFileError.noSpeech(windows: engine.windows, minimum: options.windowMinimumSpeechSeconds)
             }
@@ -244,6 +253,7 @@ public final class FileScanner {
             }
         } else {
             result.durationSeconds = Double(head.count) / Double(Self.sampleRate)
+            try refuseWithoutSpeech()
             // Short files: the scoring model embeds them whole (in a two-stage scan, the confirming model).
             let embedder: any SpeakerEmbedder = confirmer?.embedder ?? voiceprinter
             let voiceprint = try embedder.embed(samples16k: head, preprocess: options.preprocess)

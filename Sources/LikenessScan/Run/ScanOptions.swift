@@ -1,4 +1,5 @@
 import Foundation
+import LikenessVAD
 
 /// Which artists count as hits for a file.
 public enum HitRule: Sendable, Equatable {
@@ -63,6 +64,8 @@ public struct ScanOptions: Sendable, Equatable {
     public var workers = ProcessInfo.processInfo.activeProcessorCount
     /// Volume normalisation and silence trimming before embedding (off only for preprocessed audio).
     public var preprocess = true
+    /// A file without speech (noise, tones, music: `SpeechPresenceDetector`) gets an error row. nil: no check.
+    public var speechCheck: SpeechPresenceOptions? = SpeechPresenceOptions()
     /// Two-stage scans only (a confirming model that is not windowed, `Confirmer`): the windowed model's
     /// cosine over which a window of a long recording makes its audio a candidate for the confirming model.
     /// Lower than the window rule's `defaultWindowMinScore` because the screen must not lose what the

@@ -5,6 +5,7 @@ import LikenessFeatures
 import LikenessRegistry
 import LikenessScoring
 import LikenessTestSupport
+import LikenessVAD
 import LikenessVoiceprint
 
 /// Timing harness for benchmarks/run.py: runs one operation in-process and prints its CPU time as JSON.
@@ -25,7 +26,7 @@ struct LikenessBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "likeness-bench",
         abstract: "Benchmark harness for benchmarks/run.sh (not part of the product).",
-        subcommands: [CAMPlusPlus.self, Frontend.self, Embed.self, Sgemm.self, Search.self, CompareScores.self])
+        subcommands: [CAMPlusPlus.self, Frontend.self, Embed.self, Sgemm.self, Search.self, CompareScores.self, Speech.self])
 
     static func cpuSeconds() -> Double {
         var ts = timespec()
@@ -160,6 +161,47 @@ struct LikenessBench: ParsableCommand {
             emit(["trials": common.count, "max_abs_diff": diffs.last ?? .nan,
                   "median_abs_diff": diffs.isEmpty ? .nan : diffs[diffs.count / 2],
                   "ours": metrics(a), "theirs": metrics(b)])
+        }
+    }
+
+    /// The speech detector's verdict on each file, one JSON line per file (benchmarks/speech_presence.py).
+    struct Speech: ParsableCommand {
+        @Argument var files: [String]
+        @Option var voicing = SpeechPresenceOptions().voicingThreshold
+        @Option var minimumRun = SpeechPresenceOptions().minimumRunSeconds
+        @Option var minimumSpeech = SpeechPresenceOptions().minimumSpeechSeconds
+        @Option var modulation = SpeechPresenceOptions().minimumModulationDB
+        @Option var movement = SpeechPresenceOptions().minimumPitchMovement
+        @Option var frame = SpeechPresenceOptions().frameMilliseconds
+        @Option var anticorrelation = SpeechPresenceOptions().maximumAnticorrelation
+        @Option var jump = SpeechPresenceOptions().maximumPitchJump
+        @Option(help: "shortest recording judged, s") var minimumJudged = SpeechPresenceOptions().minimumJudgedSeconds
+
+        func run() throws {
+            var options = SpeechPresenceOptions()
+            options.voicingThreshold = voicing
+            options.minimumRunSeconds = minimumRun
+            options.minimumSpeechSeconds = minimumSpeech
+            options.minimumModulationDB = modulation
+            options.minimumPitchMovement = movement
+            options.frameMilliseconds = frame
+            options.maximumAnticorrelation = anticorrelation
+            options.maximumPitchJump = jump
+            options.minimumJudgedSeconds = minimumJudged
+            for file in files {
+                var detector = SpeechPresenceDetector(options: options)
+                do {
+                    let stream = try AudioStream(path: file, options: AudioDecodeOptions(targetSampleRate: 16000))
+                    while let block = try stream.nextBlock() { detector.feed(block) }
+                } catch {
+                    emit(["file": file, "error": "\(error)"])
+                    continue
+                }
+                let p = detector.finish()
+                emit(["file": file, "speech_found": p.speechFound, "judged": p.judged, "duration": p.durationSeconds,
+                      "voiced": p.voicedSeconds, "tone": p.pureToneSeconds, "speech": p.speechSeconds, "steady": p.steadyPitchSeconds,
+                      "unmodulated": p.unmodulatedSeconds, "reason": p.description])
+            }
         }
     }
 
