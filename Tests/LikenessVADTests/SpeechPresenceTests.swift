@@ -112,6 +112,28 @@ struct SpeechPresenceTests {
         #expect(SpeechPresenceDetector.judge(music).speechFound)
     }
 
+    /// Once enough speech is counted the rest is not analysed: the verdict stays speech whatever follows, and
+    /// a recording that never reaches it is judged in full.
+    @Test("a recording settles as speech once enough is counted", .enabled(if: Support.hasSpeechTools))
+    func settlesOnceEnoughSpeechIsCounted() throws {
+        let speech = try #require(try Signals.speech(Signals.sentence))
+        var options = SpeechPresenceOptions()
+        options.settledSpeechSeconds = 0.3
+        let full = SpeechPresenceDetector.judge(speech)
+        try #require(full.speechSeconds > 0.6, "\(full)")
+        // 60 s of noise after the sentence: far more than 0.2 % of it would otherwise need counting, and the
+        // noise is never analysed.
+        var detector = SpeechPresenceDetector(options: options)
+        detector.feed(speech)
+        detector.feed(Signals.whiteNoise(seconds: 60))
+        let verdict = detector.finish()
+        #expect(verdict.settled && verdict.speechFound, "\(verdict)")
+        #expect(verdict.speechSeconds >= 0.3 && verdict.speechSeconds <= full.speechSeconds)
+        #expect(abs(verdict.durationSeconds - (Double(speech.count) / Signals.rate + 60)) < 0.01)
+        let noise = SpeechPresenceDetector.judge(Signals.whiteNoise(seconds: 10), options: options)
+        #expect(!noise.settled && !noise.speechFound, "\(noise)")
+    }
+
     @Test("blocks of any size give the verdict of the whole recording", .enabled(if: Support.hasSpeechTools))
     func streamingMatchesWhole() throws {
         let speech = try #require(try Signals.speech(Signals.sentence))

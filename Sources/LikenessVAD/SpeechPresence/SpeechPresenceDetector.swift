@@ -43,6 +43,8 @@ public struct SpeechPresenceDetector: Sendable {
     private let contextFrames: Int, minimumRunFrames: Int
     private var pureTones = 0, voicedFrames = 0, speechFrames = 0, steadyFrames = 0, flatFrames = 0
     private var finished = false
+    /// The counted runs reached `options.settledSpeechSeconds`: later samples are only counted.
+    private var settled = false
 
     public init(options: SpeechPresenceOptions = .init()) {
         precondition(options.sampleRate == 16000, "SpeechPresenceDetector: the input must be 16 kHz")
@@ -70,6 +72,7 @@ public struct SpeechPresenceDetector: Sendable {
     public mutating func feed<C: Collection>(_ samples: C) where C.Element == Float {
         precondition(!finished, "SpeechPresenceDetector: fed after finish")
         inputSamples += samples.count
+        if settled { return }
         band.reserveCapacity(band.count + samples.count / 2 + 1)
         for x in samples {
             var y = x.isFinite ? Double(x) : 0
@@ -78,10 +81,15 @@ public struct SpeechPresenceDetector: Sendable {
             if decimatePhase == 1 { band.append(Float(y)) }
         }
         analyseFrames()
+        if Double(speechFrames * options.hopMilliseconds) / 1000 >= options.settledSpeechSeconds {
+            settled = true
+            band = []
+        }
     }
 
     /// Ends the recording (the last frames are analysed over zero padding) and gives the verdict.
     public mutating func finish() -> SpeechPresence {
+        if !finished && settled { finished = true }
         if !finished {
             finished = true
             band += Array(repeating: 0, count: frame + maxLag + 1)
@@ -94,7 +102,7 @@ public struct SpeechPresenceDetector: Sendable {
                               voicedSeconds: Double(voicedFrames) * frameSeconds,
                               speechSeconds: Double(speechFrames) * frameSeconds,
                               steadyPitchSeconds: Double(steadyFrames) * frameSeconds,
-                              unmodulatedSeconds: Double(flatFrames) * frameSeconds, options: options)
+                              unmodulatedSeconds: Double(flatFrames) * frameSeconds, settled: settled, options: options)
     }
 
     /// The verdict on a whole recording in memory.
@@ -223,6 +231,9 @@ public struct SpeechPresence: Sendable, Equatable, CustomStringConvertible {
     public var steadyPitchSeconds: Double
     /// Seconds of voiced runs with a moving pitch left out for a steady envelope (sweeps).
     public var unmodulatedSeconds: Double
+    /// The speech counted reached `options.settledSpeechSeconds` and the rest was not analysed (the seconds
+    /// above then cover the recording up to that point).
+    public var settled: Bool = false
     public var options: SpeechPresenceOptions
 
     /// Whether the recording was long enough to be judged.
@@ -230,7 +241,7 @@ public struct SpeechPresence: Sendable, Equatable, CustomStringConvertible {
 
     /// True when speech was found, or when the recording was too short to judge.
     public var speechFound: Bool {
-        !judged || speechSeconds >= max(options.minimumSpeechSeconds, options.minimumSpeechFraction * durationSeconds)
+        settled || !judged || speechSeconds >= max(options.minimumSpeechSeconds, options.minimumSpeechFraction * durationSeconds)
     }
 
     /// The measurement in words, e.g. "0.0 s of voiced speech in 10.0 s; periodic sound left out: 10.0 s pure tone".
