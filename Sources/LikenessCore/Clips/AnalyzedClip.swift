@@ -12,23 +12,21 @@ public struct AnalyzedClip: Sendable {
     public let voiceprint: Voiceprint
     /// Decoder warnings (truncated file, estimated length, ...), in words.
     public let warnings: [String]
-    /// Fraction of samples at or near full scale (|x| >= 0.99): a sign of clipping.
-    public let clippedFraction: Double
     /// How spread the voices in the recording are (`SpeakerMixtureCheck`), when it was checked and long enough.
     public let speakerCheck: SpeakerMixtureCheck.Finding?
-    /// Level, peak, clipping and bandwidth of the decoded signal (`RecordingQuality`); nil when not measured.
-    public let quality: RecordingQuality?
+    /// Level, peak, clipping and bandwidth of the decoded signal (`RecordingQuality`).
+    public let quality: RecordingQuality
+    /// Fraction of samples at full scale (`RecordingQuality.clippedFraction`): a sign of clipping.
+    public var clippedFraction: Double { quality.clippedFraction }
 
     public init(path: String, sha256: String, info: AudioFileInfo, durationSeconds: Double, voiceprint: Voiceprint,
-                warnings: [String], clippedFraction: Double, speakerCheck: SpeakerMixtureCheck.Finding? = nil,
-                quality: RecordingQuality? = nil) {
+                warnings: [String], quality: RecordingQuality, speakerCheck: SpeakerMixtureCheck.Finding? = nil) {
         self.path = path
         self.sha256 = sha256
         self.info = info
         self.durationSeconds = durationSeconds
         self.voiceprint = voiceprint
         self.warnings = warnings
-        self.clippedFraction = clippedFraction
         self.speakerCheck = speakerCheck
         self.quality = quality
     }

@@ -111,7 +111,7 @@ public struct ClipAnalyzer: Sendable {
         }
         return AnalyzedClip(path: path, sha256: sha, info: stream.info, durationSeconds: Double(total) / 16000,
                             voiceprint: voiceprint, warnings: warnings,
-                            clippedFraction: clippedFraction, speakerCheck: finding, quality: measured)
+                            quality: measured, speakerCheck: finding)
     }
 
     /// Fraction of samples at full scale from which a clip is reported as clipped: one in a thousand. A peak-

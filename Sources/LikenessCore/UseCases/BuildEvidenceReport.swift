@@ -73,15 +73,14 @@ public struct BuildEvidenceReport: Sendable {
             clip: ClipFacts(fileName: fileName, sha256: clip.sha256,
                             durationSeconds: clip.durationSeconds, speechSeconds: clip.voiceprint.speechSeconds,
                             format: "\(clip.info.container)/\(clip.info.encoding), \(clip.info.sampleRate) Hz, \(clip.info.channels) ch",
-                            recording: clip.quality.map { q in
-                                RecordingFacts(levelDBFS: q.rmsDBFS, peakDBFS: q.peakDBFS, clippedFraction: q.clippedFraction,
-                                               bandwidthHz: q.bandwidthHz, bandwidthFloorDB: RecordingQuality.bandwidthFloorDB,
-                                               analysisSampleRate: q.sampleRate,
-                                               // The clip as the user named it, then any other path a decoder may print.
-                                               warnings: clip.warnings.map {
-                                                   DataDescriptions.withoutPaths(in: $0.replacingOccurrences(of: clipPath, with: fileName))
-                                               })
-                            }),
+                            recording: RecordingFacts(
+                                levelDBFS: clip.quality.rmsDBFS, peakDBFS: clip.quality.peakDBFS, clippedFraction: clip.clippedFraction,
+                                bandwidthHz: clip.quality.bandwidthHz, bandwidthFloorDB: RecordingQuality.bandwidthFloorDB,
+                                analysisSampleRate: clip.quality.sampleRate,
+                                // The clip as the user named it, then any other path a decoder may print.
+                                warnings: clip.warnings.map {
+                                    DataDescriptions.withoutPaths(in: $0.replacingOccurrences(of: clipPath, with: fileName))
+                                })),
             artist: ArtistFacts(id: detail.id, name: detail.name, enrolledClips: enrolled.count,
                                 speechSeconds: detail.speechSeconds, clips: enrolled,
                                 consentStatus: detail.consentState.status.rawValue,
