@@ -45,14 +45,17 @@ public struct ClipAnalyzer: Sendable {
     }
 
     /// `report(seconds)`: the work done on this file, in seconds of audio (`AnalysisProgress`).
-    private func analyze(path: String, checkingMixture: Bool, report: (Double) -> Void) throws -> AnalyzedClip {
+    /// `speechSettled`: a first pass already found the recording to be speech (`settleSpeech`), so this pass
+    /// does not check again.
+    private func analyze(path: String, checkingMixture: Bool, speechSettled: Bool = false,
+                         report: (Double) -> Void) throws -> AnalyzedClip {
         let stream = try AudioStream(path: path, options: AudioDecodeOptions(targetSampleRate: 16000, blockFrames: 16000))
         let sha = try FileHash.sha256Hex(ofFile: path)
         let whole = Int(wholeFileSeconds * 16000), piece = max(16000, Int(pieceSeconds * 16000))
         let check = checkingMixture ? mixtureCheck : nil
         var buffer: [Float] = [], total = 0, embedded = 0, quality = RecordingQuality.Accumulator()
         var pieces: [Voiceprint] = [], refusedSpeech = 0.0, streaming = false, segments: [[Float]] = []
-        var presence = speechCheck.map(SpeechPresenceDetector.init)
+        var presence = speechSettled ? nil : speechCheck.map(SpeechPresenceDetector.init)
         let decodeShare = AnalysisProgress.decodeShare
         func tell(embedding samples: Int = 0, fraction: Double = 0) {
             let embeddedSamples = Double(embedded) + fraction * Double(samples)
@@ -84,6 +87,13 @@ public struct ClipAnalyzer: Sendable {
             presence?.feed(block)
             tell()
             if !streaming && buffer.count > whole { streaming = true }
+            if streaming, buffer.count >= piece, var unsettled = presence, !unsettled.settled {
+                // A long recording whose first minutes hold too little speech to settle the check: finish the
+                // check on the rest before embedding anything (hours of noise are refused without running the
+                // model over them), then start again with the verdict known. Only the check's pass is extra.
+                try settleSpeech(&unsettled, rest: stream, path: path, decoded: total, report: report)
+                return try analyze(path: path, checkingMixture: checkingMixture, speechSettled: true, report: report)
+            }
             while streaming && buffer.count >= piece {
                 if let voiceprint = try embed(Array(buffer[..<piece]), piece: true) { pieces.append(voiceprint) }
                 buffer.removeFirst(piece)
@@ -112,6 +122,19 @@ public struct ClipAnalyzer: Sendable {
         return AnalyzedClip(path: path, sha256: sha, info: stream.info, durationSeconds: Double(total) / 16000,
                             voiceprint: voiceprint, warnings: warnings,
                             quality: measured, speakerCheck: finding)
+    }
+
+    /// Feeds the rest of `stream` to `presence` until it settles or the recording ends; throws `NoSpeechFound`
+    /// when the whole recording holds too little speech.
+    private func settleSpeech(_ presence: inout SpeechPresenceDetector, rest stream: AudioStream, path: String,
+                              decoded: Int, report: (Double) -> Void) throws {
+        var total = decoded
+        while !presence.settled, let block = try stream.nextBlock() {
+            presence.feed(block)
+            total += block.count
+            report(AnalysisProgress.decodeShare * Double(total) / 16000)
+        }
+        if case let verdict = presence.finish(), !verdict.speechFound { throw NoSpeechFound(path: path, presence: verdict) }
     }
 
     /// Fraction of samples at full scale from which a clip is reported as clipped: one in a thousand. A peak-

@@ -44,7 +44,7 @@ public struct SpeechPresenceDetector: Sendable {
     private var pureTones = 0, voicedFrames = 0, speechFrames = 0, steadyFrames = 0, flatFrames = 0
     private var finished = false
     /// The counted runs reached `options.settledSpeechSeconds`: later samples are only counted.
-    private var settled = false
+    public private(set) var settled = false
 
     public init(options: SpeechPresenceOptions = .init()) {
         precondition(options.sampleRate == 16000, "SpeechPresenceDetector: the input must be 16 kHz")
