@@ -31,7 +31,7 @@ struct ServerHarness {
     let dir: URL
     let services: ServerServices
     let admin: String, examiner: String, artist: String
-    let adminID: String
+    let adminID: String, artistID: String
 
     init(limits: ServerLimits = ServerLimits()) async throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("likeness-serve-\(UUID().uuidString)")
@@ -49,7 +49,9 @@ struct ServerHarness {
         admin = a.secret
         adminID = a.token.id
         examiner = try await TokenIssuer.create(role: .examiner, artistID: nil, label: nil, in: tokens).secret
-        artist = try await TokenIssuer.create(role: .artist, artistID: "alice-example", label: nil, in: tokens).secret
+        let issued = try await TokenIssuer.create(role: .artist, artistID: "alice-example", label: nil, in: tokens)
+        artist = issued.secret
+        artistID = issued.token.id
     }
 
     /// Runs `body` against the real server listening on a loopback port.

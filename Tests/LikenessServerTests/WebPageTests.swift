@@ -10,13 +10,9 @@ import Testing
 /// sign in with an artist token, enrol by uploading two clips, see the artist listed, withdraw consent, take a
 /// screenshot (`web-enrolment.screenshot.png` in the package folder, git-ignored). In CI (CI=true) a missing
 /// Chromium fails the test instead of skipping it.
-@Suite("Web page", .enabled(if: ServerHarness.modelPresent && (WebPageTests.chromium != nil || ProcessInfo.processInfo.environment["CI"] == "true"),
+@Suite("Web page", .enabled(if: ServerHarness.modelPresent && (Chromium.path != nil || ProcessInfo.processInfo.environment["CI"] == "true"),
                             "chromium or the GE2E model missing"))
 struct WebPageTests {
-    static var chromium: String? {
-        ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
     @Test func pageIsServedWithoutOutsideResources() async throws {
         let h = try await ServerHarness()
         defer { h.remove() }
@@ -33,7 +29,7 @@ struct WebPageTests {
     }
 
     @Test func artistEnrolsByUploadSeesTheListingAndWithdrawsConsent() async throws {
-        let chromium = try #require(Self.chromium, "chromium is not installed (scripts/setup.sh installs it)")
+        let chromium = try #require(Chromium.path, "chromium is not installed (scripts/setup.sh installs it)")
         let h = try await ServerHarness()
         defer { h.remove() }
         let screenshot = ServerHarness.repoRoot.appendingPathComponent("web-enrolment.screenshot.png")
@@ -69,5 +65,12 @@ struct WebPageTests {
         #expect(detail.consentHistory.first?.text == ServerServices.defaultConsentText)
         let png = try Data(contentsOf: screenshot)
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 10_000)
+    }
+}
+
+/// Debian's Chromium, when installed.
+enum Chromium {
+    static var path: String? {
+        ["/usr/bin/chromium", "/usr/bin/chromium-browser"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 }

@@ -5,7 +5,9 @@ import HummingbirdAuth
 import Logging
 
 /// Lets a request through only with `Authorization: Bearer TOKEN` naming a stored, unrevoked token (looked up by
-/// the SHA-256 of the secret); anything else is 401 with `WWW-Authenticate: Bearer`.
+/// the SHA-256 of the secret); anything else is 401 with `WWW-Authenticate: Bearer`. Every signed request is
+/// logged (info) with its token id, method, path, status and time: the registry's audit log records the changes
+/// and the evidence a token made (`TokenAuditStore`), this line also the reads.
 struct TokenAuthenticator: RouterMiddleware {
     typealias Context = LikenessRequestContext
     let tokens: any TokenStore
@@ -21,7 +23,21 @@ struct TokenAuthenticator: RouterMiddleware {
         var context = context
         context.identity = token
         context.logger[metadataKey: "token_id"] = .string(token.id)
-        return try await next(request, context)
+        let start = ContinuousClock.now
+        let logger = context.logger
+        func log(_ status: Int) {
+            let elapsed = ContinuousClock.now - start
+            let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
+            logger.info("\(request.method) \(request.uri.path) \(status) \(String(format: "%.0f", ms)) ms")
+        }
+        do {
+            let response = try await next(request, context)
+            log(response.status.code)
+            return response
+        } catch {
+            log(APIError.from(error, retryAfter: 0).status.code)
+            throw error
+        }
     }
 
     static func refusal(_ message: String) -> APIError {
