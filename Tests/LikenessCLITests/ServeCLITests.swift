@@ -48,7 +48,7 @@ struct ServeCLITests {
         defer { if server.isRunning { server.terminate() } }
         // "likeness serve: listening on http://127.0.0.1:PORT ..."
         var seen = ""
-        while !seen.contains("listening on") {
+        while !seen.contains("listening on http://") {
             let chunk = errors.fileHandleForReading.availableData
             try #require(!chunk.isEmpty, "the server stopped before listening: \(seen)")
             seen += String(decoding: chunk, as: UTF8.self)
