@@ -3,7 +3,7 @@
 # POST /v1/compare (suspect_ad.wav against the enrolled alice-example), then throughput, p50/p99 latency, the
 # status codes seen and the server's peak RSS. Anything but 200 or the documented 503 counts as a failure.
 #
-#   bash benchmarks/serve-load.sh [--model ge2e] [--duration 30] [--connections 16] [--workers N] [--queue N]
+#   [LIKENESS_BIN=.build/release/likeness] bash benchmarks/serve-load.sh [--model ge2e] [--duration 30] [--connections 16] [--workers N] [--queue N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODEL=ge2e DURATION=30 CONNECTIONS=16 EXTRA=()
@@ -17,8 +17,12 @@ while (($#)); do
   esac
 done
 command -v wrk >/dev/null || { echo "installing wrk"; apt-get install -y -qq wrk >/dev/null; }
-swift build -c release --product likeness >/dev/null
-BIN="$(swift build -c release --show-bin-path)/likeness"
+# LIKENESS_BIN: an already built tool (a `swift test` build, say), else a release build here.
+if [ -z "${LIKENESS_BIN:-}" ]; then
+  swift build -c release --product likeness >/dev/null
+  LIKENESS_BIN="$(swift build -c release --show-bin-path)/likeness"
+fi
+BIN="$LIKENESS_BIN"
 WORK="$(mktemp -d)"; trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 REG="$WORK/reg.sqlite"
 "$BIN" enroll --artist "Alice Example" --id alice-example --model "$MODEL" samples/alice_1.wav samples/alice_2.wav --registry "$REG" >/dev/null
