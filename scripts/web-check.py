@@ -106,13 +106,20 @@ def main():
     parser.add_argument("--artist-id", required=True)
     parser.add_argument("--clip", action="append", required=True)
     parser.add_argument("--screenshot", required=True)
+    parser.add_argument("--record-from", help="also record a clip in the page: Chromium's fake microphone plays this WAV")
+    parser.add_argument("--record-seconds", type=float, default=7.0)
     parser.add_argument("--chromium", default=shutil.which("chromium") or shutil.which("chromium-browser") or "chromium")
     args = parser.parse_args()
 
     profile = tempfile.mkdtemp(prefix="likeness-web-check-")
+    microphone = []
+    if args.record_from:
+        microphone = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+                      f"--use-file-for-fake-audio-capture={os.path.abspath(args.record_from)}"]
     browser = subprocess.Popen([args.chromium, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
                                 "--remote-debugging-port=0", f"--user-data-dir={profile}", "--window-size=1000,1400",
-                                "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                                "--autoplay-policy=no-user-gesture-required"] + microphone + ["about:blank"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         port = None
         deadline = time.time() + 60
@@ -140,6 +147,13 @@ def main():
         print("step: signed in:", page.js("document.getElementById('whoami').textContent"))
 
         page.js(f"document.getElementById('name').value = {json.dumps(args.name)}")
+        if args.record_from:
+            page.js("document.getElementById('record').click()")
+            page.wait("document.getElementById('stop').disabled === false", "recording to start")
+            time.sleep(args.record_seconds)
+            page.js("document.getElementById('stop').click()")
+            page.wait("document.getElementById('recordings').innerText.includes('recording-1.wav')", "the recording as WAV")
+            print("step: recorded:", page.js("document.getElementById('recordings').innerText"))
         document = page.call("DOM.getDocument")
         node = page.call("DOM.querySelector", nodeId=document["root"]["nodeId"], selector="#files")
         page.call("DOM.setFileInputFiles", nodeId=node["nodeId"], files=[os.path.abspath(c) for c in args.clip])

@@ -7,7 +7,8 @@ import LikenessServer
 import Testing
 
 /// The artists' page in headless Chromium (`scripts/web-check.py`, a CDP driver on the Python standard library):
-/// sign in with an artist token, enrol by uploading two clips, see the artist listed, withdraw consent, take a
+/// sign in with an artist token, record one clip in the page (MediaRecorder, Chromium's fake microphone playing a
+/// sample) and upload another, enrol, see the artist listed, withdraw consent, take a
 /// screenshot (`web-enrolment.screenshot.png` in the package folder, git-ignored). In CI (CI=true) a missing
 /// Chromium fails the test instead of skipping it.
 @Suite("Web page", .enabled(if: ServerHarness.modelPresent && (Chromium.path != nil || ProcessInfo.processInfo.environment["CI"] == "true"),
@@ -42,7 +43,9 @@ struct WebPageTests {
             process.arguments = ["python3", ServerHarness.repoRoot.appendingPathComponent("scripts/web-check.py").path,
                                  "--url", "http://127.0.0.1:\(port)/", "--token", artistToken, "--name", "Alice Example",
                                  "--artist-id", "alice-example", "--chromium", chromium,
-                                 "--clip", ServerHarness.repoRoot.appendingPathComponent("samples/alice_1.wav").path,
+                                 // One clip recorded in the page (MediaRecorder; Chromium's fake microphone plays
+                                 // alice_1.wav), one uploaded.
+                                 "--record-from", ServerHarness.repoRoot.appendingPathComponent("samples/alice_1.wav").path,
                                  "--clip", ServerHarness.repoRoot.appendingPathComponent("samples/alice_2.wav").path,
                                  "--screenshot", screenshot.path]
             let out = Pipe(), err = Pipe()
@@ -55,12 +58,14 @@ struct WebPageTests {
             let printed = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             let complaint = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             #expect(status == 0, "\(printed)\n\(complaint)")
+            #expect(printed.contains("step: recorded: recording-1.wav"))
             #expect(printed.contains("step: listed:") && printed.contains("alice-example"))
             #expect(printed.contains("step: consent:") && printed.contains("withdrawn"))
         }
         // What the page did is in the registry: the artist, two clips, consent given then withdrawn.
         let detail = try await Registry(store: h.services.store).artist(id: "alice-example")
-        #expect(Set(detail.clips.map(\.fileName)) == ["alice_1.wav", "alice_2.wav"])
+        #expect(Set(detail.clips.map(\.fileName)) == ["recording-1.wav", "alice_2.wav"])
+        #expect(detail.clips.first { $0.fileName == "recording-1.wav" }.map { $0.speechSeconds > 3 } == true)
         #expect(detail.consentHistory.map(\.status) == [.given, .withdrawn])
         #expect(detail.consentHistory.first?.text == ServerServices.defaultConsentText)
         let png = try Data(contentsOf: screenshot)
