@@ -16,6 +16,8 @@
 //   LikenessScan       batch scans: folder walking, sliding-window segments, resumable JSONL/CSV output
 //   LikenessCore       the use cases (compare, identify, enrol, report, evaluate, calibrate, cohort) over
 //                      the stages above; the CLI and the server are thin adapters over it
+//   LikenessServer     `likeness serve`: the HTTP API and the artists' web page (Hummingbird 2) over the same use
+//                      cases; API tokens, limits, bounded worker pool
 //   likeness           the command-line tool (swift-argument-parser)
 import PackageDescription
 
@@ -35,6 +37,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        // likeness serve (LikenessServer)
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // C libraries from Debian packages; each is touched by one small Swift file.
@@ -71,10 +77,20 @@ let package = Package(
             "LikenessAudio", "LikenessFeatures", "LikenessVAD", "LikenessVoiceprint", "LikenessScoring", "LikenessRegistry", "LikenessReport",
             "LikenessScan",
         ], resources: [.copy("Resources")]),
+        // likeness serve: routes, auth, limits and the web page, over LikenessCore's use cases.
+        .target(name: "LikenessServer", dependencies: [
+            "LikenessCore", "LikenessAudio", "LikenessRegistry", "LikenessRegistrySQLite", "LikenessVoiceprint", "LikenessScoring",
+            "LikenessReport",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+            .product(name: "MultipartKit", package: "multipart-kit"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], resources: [.copy("Resources")]),
         .executableTarget(name: "likeness", dependencies: [
             "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint",
             "LikenessScoring", "LikenessRegistry", "LikenessRegistrySQLite", "LikenessReport", "LikenessScan",
-            "LikenessCore",
+            "LikenessCore", "LikenessServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -106,5 +122,10 @@ let package = Package(
             "LikenessVAD",
         ]),
         .testTarget(name: "LikenessCLITests", dependencies: ["LikenessTestSupport"], path: "Tests/LikenessCLITests"),
+        .testTarget(name: "LikenessServerTests", dependencies: [
+            "LikenessTestSupport", "LikenessServer", "LikenessCore", "LikenessRegistry", "LikenessRegistrySQLite",
+            "LikenessVoiceprint", "LikenessScoring",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+        ]),
     ]
 )

@@ -1,16 +1,11 @@
 import Foundation
+import LikenessCore
 
 /// Writing to stdout/stderr and JSON encoding shared by every command.
 enum Output {
     /// JSON as the tools around `likeness` read it: snake_case keys, sorted, ISO 8601 dates.
     static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        try ResultJSON.text(value)
     }
 
     static func printJSON<T: Encodable>(_ value: T) throws {

@@ -25,6 +25,9 @@ struct RegistryOptions: ParsableArguments {
         try await makeStore(create: false, schema: .any).migrate()
     }
 
+    /// The store itself, created and migrated when needed (`likeness serve` builds its registries over it).
+    func openStore() throws -> any RegistryStore { try makeStore(create: true, schema: .migrate) }
+
     private func open(create: Bool, schema: SQLiteRegistryStore.SchemaPolicy) throws -> Registry {
         Registry(store: try makeStore(create: create, schema: schema))
     }
