@@ -12,6 +12,7 @@
 //   LikenessScoring    cosine, EER / minDCF / Cllr, calibration, cohort percentile
 //   LikenessRegistry   enrolled artists and the audit log: the rules, over an async store protocol; in-memory store
 //   LikenessRegistrySQLite  the SQLite store (GRDB): schema and migrations, one private WAL file
+//   LikenessRegistryPostgres the PostgreSQL store (postgres-nio) and the shared scan queue
 //   LikenessReport     self-contained HTML evidence reports
 //   LikenessScan       batch scans: folder walking, sliding-window segments, resumable JSONL/CSV output
 //   LikenessCore       the use cases (compare, identify, enrol, report, evaluate, calibrate, cohort) over
@@ -35,6 +36,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C libraries from Debian packages; each is touched by one small Swift file.
@@ -63,6 +65,10 @@ let package = Package(
         .target(name: "LikenessRegistrySQLite", dependencies: [
             "LikenessRegistry", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // The PostgreSQL registry store and the shared scan queue (postgres-nio).
+        .target(name: "LikenessRegistryPostgres", dependencies: [
+            "LikenessRegistry", .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .target(name: "LikenessReport", dependencies: ["LikenessScoring"]),
         .target(name: "LikenessScan", dependencies: [
             "LikenessAudio", "LikenessFeatures", "LikenessVAD", "LikenessVoiceprint", "LikenessScoring", "LikenessRegistry",
@@ -74,7 +80,7 @@ let package = Package(
         .executableTarget(name: "likeness", dependencies: [
             "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint",
             "LikenessScoring", "LikenessRegistry", "LikenessRegistrySQLite", "LikenessReport", "LikenessScan",
-            "LikenessCore",
+            "LikenessCore", "LikenessRegistryPostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -96,8 +102,8 @@ let package = Package(
         ]),
         .testTarget(name: "LikenessScoringTests", dependencies: ["LikenessTestSupport", "LikenessScoring"]),
         .testTarget(name: "LikenessRegistryTests", dependencies: [
-            "LikenessTestSupport", "LikenessRegistry", "LikenessRegistrySQLite",
-            .product(name: "GRDB", package: "GRDB.swift"),
+            "LikenessTestSupport", "LikenessRegistry", "LikenessRegistrySQLite", "LikenessRegistryPostgres",
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .testTarget(name: "LikenessReportTests", dependencies: ["LikenessTestSupport", "LikenessReport"]),
         .testTarget(name: "LikenessScanTests", dependencies: ["LikenessTestSupport", "LikenessScan"]),
