@@ -33,8 +33,9 @@ final class PostgresConnector: @unchecked Sendable {
             give(connection)
             return value
         } catch {
-            // A failed statement may leave the connection in an aborted transaction: never reuse it.
-            try? await connection.close()
+            // A failed statement may leave the connection in an aborted transaction: never reuse it. Closed without
+            // waiting: a connection the server already dropped has nothing to wait for.
+            if !connection.isClosed { let _: EventLoopFuture<Void> = connection.close() }
             throw PostgresRegistryError.wrap(error, location: location.redacted)
         }
     }

@@ -12,11 +12,20 @@ struct PostgresQueries: Sendable {
     private var logger: Logger { PostgresConnector.logger }
 
     func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
-        try await connection.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
+        try checkOpen()
+        return try await connection.query(query, logger: logger).collect().map { $0.makeRandomAccess() }
     }
 
     func run(_ query: PostgresQuery) async throws {
+        try checkOpen()
         try await connection.query(query, logger: logger)
+    }
+
+    /// A connection the server closed (its backend was terminated, the server restarted) fails at once.
+    private func checkOpen() throws {
+        if connection.isClosed {
+            throw PostgresRegistryError.connection(location: location, reason: "the server closed the connection")
+        }
     }
 
     // MARK: - Artists and consent

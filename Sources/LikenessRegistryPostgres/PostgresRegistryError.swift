@@ -16,9 +16,9 @@ public enum PostgresRegistryError: Error, Sendable, CustomStringConvertible, Loc
         case .invalidURL(let text, let reason):
             return "invalid PostgreSQL URL \(text): \(reason)"
         case .connection(let location, let reason):
-            return "cannot connect to the PostgreSQL registry \(location): \(reason)"
+            return "cannot connect to PostgreSQL at \(location): \(reason)"
         case .server(let location, let state, let message):
-            return "PostgreSQL registry \(location): \(message) (SQLSTATE \(state))"
+            return "PostgreSQL at \(location): \(message) (SQLSTATE \(state))"
         }
     }
 

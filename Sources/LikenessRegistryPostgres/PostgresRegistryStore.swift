@@ -17,11 +17,12 @@ import PostgresNIO
 /// by `registry verify`, is what makes such tampering visible.
 ///
 /// Erasure: PostgreSQL keeps deleted rows as dead tuples in the table's pages until VACUUM, and in its
-/// write-ahead log until the segment is recycled. `scrubErasedData` runs `VACUUM FULL` on the registry's
-/// tables, which rewrites each table into new files without the dead rows and unlinks the old files; the
-/// operating system may keep those blocks until reused, and WAL segments, base backups, replicas and WAL
-/// archives keep copies until the operator's retention expires them. That is the honest limit: the database
-/// no longer returns or holds the data in its live files; copies elsewhere follow the server's retention policy.
+/// write-ahead log until the segment is recycled. `scrubErasedData` waits for transactions older than the
+/// erasure, then runs `VACUUM FULL` on the registry's tables, which rewrites each table into new files and unlinks
+/// the old ones. It is weaker than SQLite's scrub, and the tests say so: VACUUM FULL copies rows it still counts as
+/// "recently dead" (once seen in the test suite for the erased artist's row), the operating system may keep the old
+/// blocks until reused, and WAL segments, base backups, replicas and WAL archives keep copies until the operator's
+/// retention expires them. What holds: no query returns the data once the erasure commits.
 ///
 /// The database is created when missing (`Options.createIfMissing`, connecting to the `postgres` database
 /// first, which needs the CREATEDB privilege); migrations run on first use (`Options.schema`).
@@ -113,6 +114,10 @@ public final class PostgresRegistryStore: RegistryStore {
     /// `CREATE DATABASE` through the server's `postgres` database; a database another client created meanwhile
     /// (42P04) is fine.
     private func createDatabase() async throws {
+        try await Self.createDatabase(server)
+    }
+
+    static func createDatabase(_ server: PostgresLocation) async throws {
         let maintenance = try PostgresConnector(location: server.with(database: "postgres"))
         defer { Task { await maintenance.shutdown() } }
         let name = "\"" + server.database.replacingOccurrences(of: "\"", with: "\"\"") + "\""
@@ -153,7 +158,7 @@ public final class PostgresRegistryStore: RegistryStore {
                 try await queries.run("SELECT pg_advisory_xact_lock(\(PostgresRegistrySchema.writeLock))")
                 value = try await body(PostgresTransaction(queries: queries))
             } catch {
-                try? await queries.run("ROLLBACK")
+                if !connection.isClosed { try? await queries.run("ROLLBACK") }
                 throw error
             }
             try await queries.run("COMMIT")
@@ -252,6 +257,21 @@ public final class PostgresRegistryStore: RegistryStore {
             try await connector.withConnection { connection in
                 let queries = PostgresQueries(connection: connection, location: location)
                 try await queries.run(PostgresQuery(unsafeSQL: "SET lock_timeout = '\(timeout)'"))
+                // VACUUM keeps rows a transaction that began before the erasure may still see (another client's, or
+                // an autovacuum ANALYZE): wait for those to end, else the rewrite would copy the erased rows.
+                let since = try await queries.rows("SELECT clock_timestamp()::text AS now").first?["now"].decode(String.self) ?? ""
+                var waited = 0
+                while try await !queries.rows("""
+                    SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                    AND backend_xmin IS NOT NULL AND coalesce(xact_start, backend_start) < \(since)::timestamptz LIMIT 1
+                    """).isEmpty {
+                    guard waited < options.scrubLockTimeout * 10 else {
+                        throw RegistryError.erasureNotScrubbed(
+                            location: location, reason: "another client's transaction, begun before the erasure, still sees the deleted rows")
+                    }
+                    try await Task.sleep(for: .milliseconds(100))
+                    waited += 1
+                }
                 for table in ["clip", "voiceprint", "consent_event", "artist", "audit"] {
                     try await queries.run(PostgresQuery(unsafeSQL: "VACUUM FULL \(table)"))
                 }

@@ -164,6 +164,12 @@ public final class PostgresScanQueue: Sendable {
     public func create(name: String, arguments: [String], files: [(path: [UInt8], named: Bool, problem: String?)],
                        replace: Bool) async throws -> Int {
         let argumentsJSON = String(decoding: try JSONEncoder().encode(arguments), as: UTF8.self)
+        // The queue's database is created when missing (as a registry's is).
+        do {
+            try await withQueries { queries in try await ensureSchema(queries) }
+        } catch PostgresRegistryError.connection(_, let reason) where reason.contains("3D000") {
+            try await PostgresRegistryStore.createDatabase(server)
+        }
         return try await withQueries { queries in
             try await ensureSchema(queries)
             try await queries.run("BEGIN")
