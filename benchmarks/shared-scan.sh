@@ -59,11 +59,11 @@ work, w, start, end, files, base = sys.argv[1], int(sys.argv[2]), float(sys.argv
 summaries = [json.load(open(f)) for f in sorted(glob.glob(f"{work}/w{w}-*.json"))]
 wall = end - start
 rate = sum(s["files"] for s in summaries) / wall
-db = sum(s["databaseSeconds"] for s in summaries) / sum(s["wallSeconds"] for s in summaries)
-calls = sum(s["databaseCalls"] for s in summaries) / max(1, sum(s["files"] for s in summaries))
+db = sum(s["database_seconds"] for s in summaries) / sum(s["wall_seconds"] for s in summaries)
+calls = sum(s["database_calls"] for s in summaries) / max(1, sum(s["files"] for s in summaries))
 ratio = f"{rate / base:.2f}x" if base else "1.00x"
 load = open("/proc/loadavg").read().split()[0]
-print(f"{rate}|| {w} | {wall:.1f} | {rate:.2f} | {ratio} | {calls:.1f} | {100 * db:.2f}% | {load} |")
+print(f"{rate}||| {w} | {wall:.1f} | {rate:.2f} | {ratio} | {calls:.1f} | {100 * db:.2f}% | {load} |")
 EOF
   ROW=$(cat "$WORK/row")
   [ -z "$BASE" ] && BASE=${ROW%%||*}
