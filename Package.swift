@@ -12,6 +12,7 @@
 //   LikenessScoring    cosine, EER / minDCF / Cllr, calibration, cohort percentile
 //   LikenessRegistry   enrolled artists and the audit log: the rules, over an async store protocol; in-memory store
 //   LikenessRegistrySQLite  the SQLite store (GRDB): schema and migrations, one private WAL file
+//   LikenessRegistryPostgres the PostgreSQL store (postgres-nio) and the shared scan queue
 //   LikenessReport     self-contained HTML evidence reports
 //   LikenessScan       batch scans: folder walking, sliding-window segments, resumable JSONL/CSV output
 //   LikenessCore       the use cases (compare, identify, enrol, report, evaluate, calibrate, cohort) over
@@ -41,6 +42,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C libraries from Debian packages; each is touched by one small Swift file.
@@ -69,6 +71,10 @@ let package = Package(
         .target(name: "LikenessRegistrySQLite", dependencies: [
             "LikenessRegistry", .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // The PostgreSQL registry store and the shared scan queue (postgres-nio).
+        .target(name: "LikenessRegistryPostgres", dependencies: [
+            "LikenessRegistry", .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
         .target(name: "LikenessReport", dependencies: ["LikenessScoring"]),
         .target(name: "LikenessScan", dependencies: [
             "LikenessAudio", "LikenessFeatures", "LikenessVAD", "LikenessVoiceprint", "LikenessScoring", "LikenessRegistry",
@@ -90,7 +96,7 @@ let package = Package(
         .executableTarget(name: "likeness", dependencies: [
             "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint",
             "LikenessScoring", "LikenessRegistry", "LikenessRegistrySQLite", "LikenessReport", "LikenessScan",
-            "LikenessCore", "LikenessServer",
+            "LikenessCore", "LikenessServer", "LikenessRegistryPostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -112,8 +118,8 @@ let package = Package(
         ]),
         .testTarget(name: "LikenessScoringTests", dependencies: ["LikenessTestSupport", "LikenessScoring"]),
         .testTarget(name: "LikenessRegistryTests", dependencies: [
-            "LikenessTestSupport", "LikenessRegistry", "LikenessRegistrySQLite",
-            .product(name: "GRDB", package: "GRDB.swift"),
+            "LikenessTestSupport", "LikenessRegistry", "LikenessRegistrySQLite", "LikenessRegistryPostgres",
+            .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .testTarget(name: "LikenessReportTests", dependencies: ["LikenessTestSupport", "LikenessReport"]),
         .testTarget(name: "LikenessScanTests", dependencies: ["LikenessTestSupport", "LikenessScan"]),

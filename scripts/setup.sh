@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 # --- 1. Debian packages (C libraries wrapped by the systemLibrary targets, plus the tools the tests
 #        use to generate their own fixtures; chromium renders the HTML reports in a test).
 PACKAGES=(libsndfile1-dev libfftw3-dev libopenblas-dev libsoxr-dev sox libsox-fmt-all espeak-ng flite python3-pip sqlite3 chromium)
+# PostgreSQL: the tests start a private server of their own (initdb + pg_ctl in a temporary folder, loopback).
+PACKAGES+=(postgresql openssl)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

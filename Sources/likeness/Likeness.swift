@@ -23,6 +23,7 @@ struct Likeness: AsyncParsableCommand {
             CalibrateCommand.self, CohortCommand.self, ReportCommand.self,
             ScanCommand.self,
             ServeCommand.self,
+            ScanWorkerCommand.self, ScanStatusCommand.self, ScanExportCommand.self,
         ]
     )
 

@@ -1,4 +1,5 @@
 import Foundation
+import LikenessTestSupport
 import Testing
 
 /// Under CI (`CI` set, as `.ci/run` does), every tool and model the tests use must be present: the suites that
@@ -21,5 +22,6 @@ struct EnvironmentCLITests {
         #expect(CLI.binary != nil, "the likeness binary was not built")
         #expect(CLI.modelPresent, "the models were not set up (scripts/setup.sh)")
         #expect(ScanFixtures.toolsPresent)
+        #expect(PostgresTestServer.installed, "PostgreSQL is not installed (scripts/setup.sh installs Debian's postgresql)")
     }
 }

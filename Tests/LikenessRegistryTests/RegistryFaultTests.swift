@@ -163,7 +163,8 @@ struct RegistryFaultTests {
 
     /// Two writers at once, each enrolling from its own task. SQLite: two connections on one fresh file,
     /// each opened in its worker; the write lock serialises the IMMEDIATE transactions and the busy timeout
-    /// makes each writer wait. In memory: one store, whose transactions run one at a time.
+    /// makes each writer wait. PostgreSQL: two stores (two sets of connections) on one database, serialised by
+    /// the advisory write lock. In memory: one store, whose transactions run one at a time.
     @Test(arguments: StoreKind.allCases) func concurrentWritersLoseNothing(_ kind: StoreKind) async throws {
         let fixture = try RegistryFixture(kind)
         defer { fixture.cleanUp() }
@@ -177,7 +178,11 @@ struct RegistryFaultTests {
                         // A long busy timeout: the test is about losing nothing. Under a loaded test run the lock
                         // holder's async body can wait for a cooperative thread (other suites compute on them) far
                         // longer than the 10 s default, which is a scheduling delay, not lost data.
-                        let registry = kind == .sqlite ? try Registry(sqliteAt: url, options: .init(busyTimeout: 300)) : shared
+                        let registry = switch kind {
+                        case .sqlite: try Registry(sqliteAt: url, options: .init(busyTimeout: 300))
+                        case .postgres: try fixture.reopen() // its own connections, as another machine's
+                        case .memory: shared
+                        }
                         for index in 0..<50 {
                             let seed = worker * 1000 + index
                             _ = try await registry.enroll(
@@ -191,7 +196,7 @@ struct RegistryFaultTests {
             }
         }
         #expect(failures.values.isEmpty, "\(failures.values)")
-        let registry = kind == .sqlite ? try Registry(sqliteAt: url) : shared
+        let registry = kind == .memory ? shared : try fixture.reopen()
         let artists = try await registry.artists()
         #expect(artists.count == 100)
         #expect(artists.allSatisfy { $0.clips == 2 })

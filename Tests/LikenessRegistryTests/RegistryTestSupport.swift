@@ -1,5 +1,6 @@
 import Foundation
 import LikenessRegistry
+import LikenessRegistryPostgres
 import LikenessRegistrySQLite
 import LikenessTestSupport
 
@@ -18,34 +19,55 @@ struct TemporaryDirectory {
     func cleanUp() { try? FileManager.default.removeItem(at: url) }
 }
 
-/// The backends the shared registry tests run against.
+/// The backends the shared registry tests run against. PostgreSQL runs on the test process's private server
+/// (`PostgresTestServer`) when its binaries are installed, and always under CI, where a missing server fails.
 enum StoreKind: String, CaseIterable, Sendable, CustomStringConvertible {
-    case sqlite, memory
+    case sqlite, memory, postgres
+
+    static var allCases: [StoreKind] { PostgresTestServer.required ? [.sqlite, .memory, .postgres] : [.sqlite, .memory] }
 
     var description: String { rawValue }
 }
 
-/// A registry on a fresh store of one kind, in a private temporary directory (used by SQLite).
+/// A registry on a fresh store of one kind, in a private temporary directory (used by SQLite) or a fresh
+/// database of the private PostgreSQL server.
 struct RegistryFixture {
     let kind: StoreKind
     let temp: TemporaryDirectory
     let registry: Registry
+    /// The PostgreSQL registry's URL (with the password), nil for the other kinds.
+    let postgresURL: String?
 
     init(_ kind: StoreKind) throws {
         self.kind = kind
         temp = try TemporaryDirectory()
-        registry = try Self.open(kind, at: temp.registryURL)
+        postgresURL = kind == .postgres ? try Self.freshPostgresURL() : nil
+        registry = try Self.open(kind, at: temp.registryURL, postgresURL: postgresURL)
     }
 
-    /// Another, empty registry of the same kind (`name` picks the SQLite file).
+    /// Another, empty registry of the same kind (`name` picks the SQLite file; PostgreSQL: a new database).
     func another(_ name: String) throws -> Registry {
-        try Self.open(kind, at: temp.url.appendingPathComponent(name))
+        try Self.open(kind, at: temp.url.appendingPathComponent(name), postgresURL: kind == .postgres ? try Self.freshPostgresURL() : nil)
     }
 
-    private static func open(_ kind: StoreKind, at url: URL) throws -> Registry {
+    /// A second store on the same data, as another process would open it (in memory: the same store).
+    func reopen() throws -> Registry {
+        switch kind {
+        case .sqlite: try Registry(sqliteAt: temp.registryURL)
+        case .memory: registry
+        case .postgres: Registry(store: try PostgresRegistryStore(url: postgresURL!))
+        }
+    }
+
+    private static func freshPostgresURL() throws -> String {
+        try PostgresTestServer.shared.get().url(database: PostgresTestServer.uniqueDatabase("reg"))
+    }
+
+    private static func open(_ kind: StoreKind, at url: URL, postgresURL: String?) throws -> Registry {
         switch kind {
         case .sqlite: try Registry(sqliteAt: url)
         case .memory: Registry(store: InMemoryRegistryStore())
+        case .postgres: Registry(store: try PostgresRegistryStore(url: postgresURL!))
         }
     }
 

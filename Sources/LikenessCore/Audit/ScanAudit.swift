@@ -58,6 +58,7 @@ public enum ScanAudit {
             "output": .object(output),
         ]
         if let screen { parameters["screen"] = screen.json }
+        if let shard = r.shard { parameters["shard"] = .string(shard.description) }
         var result: [String: JSONValue] = [
             "files_found": .number(Double(items)),
             "artists_searched": .number(Double(artistsSearched)),

@@ -85,8 +85,9 @@ public struct Scan: Sendable {
         let stages = try await self.stages(scorer: scorer, registryName: registryName)
         let settings = ScanRunner.settings(options: options, voiceprinter: stages.windowed, scorer: stages.windowedScorer,
                                            confirmer: stages.confirmer)
-        let items = try ScanWalker.items(arguments: request.paths.map { ScanPath($0) },
-                                         manifests: request.manifests.map { ScanPath($0) })
+        let listed = try ScanWalker.items(arguments: request.paths.map { ScanPath($0) },
+                                          manifests: request.manifests.map { ScanPath($0) })
+        let items = request.shard.map { $0.select(listed) } ?? listed
         let format = request.outputFormat
         let output: ScanOutput
         var resumed = ResumeIndex(records: [])

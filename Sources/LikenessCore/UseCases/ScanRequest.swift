@@ -33,6 +33,8 @@ public struct ScanRequest: Sendable {
     /// Scan for artists whose consent is withdrawn too (`--include-unconsented`); by default they are left out.
     public var includeUnconsented = false
     public var evidence = EvidenceSelection()
+    /// Only this part of the listed files (`scan --shard K/N`, `ScanShard`); nil: all.
+    public var shard: ScanShard?
 
     public init() {}
 

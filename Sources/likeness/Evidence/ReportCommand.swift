@@ -63,7 +63,7 @@ struct ReportCommand: AsyncParsableCommand {
     func validate() throws { try model.requireExactArithmetic(for: "report") }
 
     func run() async throws {
-        try OutputFile.check(out, option: "--out", force: force, inputs: [file, registry.url.path] + (caseFile.map { [$0] } ?? []))
+        try OutputFile.check(out, option: "--out", force: force, inputs: [file] + (registry.filePath.map { [$0] } ?? []) + (caseFile.map { [$0] } ?? []))
         let options = CaseDetails(caseNumber: caseNumber, exhibit: exhibit, examiner: examiner, instructingParty: instructingParty)
         let caseDetails = try caseFile.map { try CaseFile.read($0).overridden(by: options) } ?? options
         let registryStore = try registry.openExisting()

@@ -25,7 +25,7 @@ struct ArtistsCommand: AsyncParsableCommand {
         func run() async throws {
             let artists = try await registry.openExisting().artists()
             if json { try Output.printJSON(artists); return }
-            if artists.isEmpty { print("no artists enrolled in \(registry.url.path)"); return }
+            if artists.isEmpty { print("no artists enrolled in \(registry.displayName)"); return }
             RegistryText.artistTable(artists).forEach { print($0) }
         }
     }

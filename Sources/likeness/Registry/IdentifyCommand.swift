@@ -45,7 +45,7 @@ struct IdentifyCommand: AsyncParsableCommand {
         let analyzer = try model.makeAnalyzer()
         let scoring = try evidence.selection.load(modelID: analyzer.embedder.modelID)
         let result = try await Identify(registry: registryStore, analyzer: analyzer, scoring: scoring)
-            .run(clipPath: file, top: top, registryName: registry.url.path, includeUnconsented: includeUnconsented)
+            .run(clipPath: file, top: top, registryName: registry.displayName, includeUnconsented: includeUnconsented)
         result.clip.warnings.forEach { Output.warn($0) }
         if json { return try Output.printJSON(result) }
         result.lines(clipName: file).forEach { print($0) }

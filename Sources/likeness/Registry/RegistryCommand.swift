@@ -20,7 +20,7 @@ struct RegistryCommand: AsyncParsableCommand {
         @Flag(help: "Replace an existing file (never the registry itself).") var force = false
 
         func run() async throws {
-            try OutputFile.check(file, option: "export file", force: force, inputs: [registry.url.path])
+            try OutputFile.check(file, option: "export file", force: force, inputs: registry.filePath.map { [$0] } ?? [])
             let reg = try registry.openExisting()
             try await reg.export(to: URL(fileURLWithPath: file), toolVersion: ToolVersion.string)
             print("exported \(try await reg.artists().count) artist(s) to \(file)")
@@ -51,8 +51,8 @@ struct RegistryCommand: AsyncParsableCommand {
 
         func run() async throws {
             let (from, to) = try await registry.migrate()
-            print(from == to ? "registry at \(registry.url.path) is at schema \(to); nothing to migrate"
-                             : "migrated registry at \(registry.url.path) from schema \(from) to \(to)")
+            print(from == to ? "registry at \(registry.displayName) is at schema \(to); nothing to migrate"
+                             : "migrated registry at \(registry.displayName) from schema \(from) to \(to)")
         }
     }
 
@@ -124,7 +124,12 @@ struct RegistryCommand: AsyncParsableCommand {
             } catch RegistryError.erasureNotScrubbed {
                 throw LikenessError.conflict("another process is still reading \(reg.location); the old pages stay until it finishes. Run this again then")
             }
-            print("scrubbed \(reg.location): deleted data is gone from the file and its -wal file")
+            if case .server = registry.target {
+                print("scrubbed \(reg.location): the registry's tables were rewritten (VACUUM FULL) without the deleted rows; "
+                      + "the server's WAL, backups and replicas keep copies until their retention expires them")
+            } else {
+                print("scrubbed \(reg.location): deleted data is gone from the file and its -wal file")
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LikenessCore
+import LikenessRegistry
 import LikenessScan
 import LikenessVoiceprint
 
@@ -63,6 +64,8 @@ struct ScanCommand: AsyncParsableCommand {
               --out hits.csv --report summary.html
           likeness scan podcasts/ --artist alice-example --out podcasts.jsonl \\
               --resume --json
+          likeness scan /data/incoming --shard 3/8 --out part-3.jsonl
+          likeness scan /mnt/archive --queue postgres://scan@db.example/likeness
         """
     )
 
@@ -138,12 +141,32 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(help: "Scan for artists whose consent is withdrawn too (by default they are left out, with a note).")
     var includeUnconsented = false
 
+    @Option(help: "Scan only part K of N of the listed files (e.g. 2/8), split by a hash of each file's path: the same split on every machine, for Kubernetes Indexed Jobs or Slurm job arrays (no database). The N outputs together are the whole scan.")
+    var shard: String?
+
+    @Option(help: "Do not scan here: put the file list into the shared scan queue in this PostgreSQL database (postgres://USER@HOST/DB), for `likeness scan-worker --queue URL` on any machines. Paths are stored absolute: workers must see the files at the same paths.")
+    var queue: String?
+
+    @Option(help: "With --queue: the queue's name (several scans can share a database).")
+    var name = SharedScanOptions.defaultName
+
+    @Flag(help: "With --queue: replace a queue of that name (its file list starts again; results already computed are kept and reused).")
+    var replace = false
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var registry: RegistryOptions
     @OptionGroup var evidence: EvidenceOptions
 
     func validate() throws {
-        if json && out == nil { throw ValidationError("--json prints the summary on stdout: give --out for the rows") }
+        if json && out == nil && queue == nil { throw ValidationError("--json prints the summary on stdout: give --out for the rows") }
+        if let shard {
+            do { _ = try ScanShard(parsing: shard) } catch { throw ValidationError("\(error)") }
+        }
+        if queue != nil {
+            for (given, option) in [(out != nil, "--out"), (resume, "--resume"), (report != nil, "--report")] where given {
+                throw ValidationError("--queue: the workers scan and `likeness scan-export --queue URL` writes the rows; \(option) does not apply")
+            }
+        }
         do { try request.validate() } catch let error as LikenessError { throw ValidationError("\(error)") }
     }
 
@@ -173,10 +196,12 @@ struct ScanCommand: AsyncParsableCommand {
         r.preprocess = !model.noPreprocess
         r.evidence = evidence.selection
         r.includeUnconsented = includeUnconsented
+        r.shard = shard.flatMap { try? ScanShard(parsing: $0) }
         return r
     }
 
-    func run() async throws {
+    /// The scan's models and evidence over `registry` (as `run` uses them; a scan worker too).
+    func makeScan(registry: Registry) throws -> Scan {
         let embedder = try model.makeEmbedder()
         // A model that cannot embed in tiles confirms what the catalogue's screening (windowed) model screens.
         var screen: (any WindowedSpeakerEmbedder)?
@@ -189,12 +214,17 @@ struct ScanCommand: AsyncParsableCommand {
             screen = windowed
         }
         let scoring = try evidence.selection.load(modelID: embedder.modelID)
+        return Scan(registry: registry, embedder: embedder, screen: screen, scoring: scoring, request: request)
+    }
+
+    func run() async throws {
+        if let queue { return try await SharedScan.enqueue(self, queue: queue) }
+        let scan = try makeScan(registry: try registry.openExisting())
         let bar = ScanProgressBar(enabled: !noProgress && isatty(STDERR_FILENO) == 1)
         let result: Scan.Result
         do {
-            result = try await Scan(registry: try registry.openExisting(), embedder: embedder, screen: screen, scoring: scoring,
-                                    request: request)
-                .run(registryName: registry.url.path, onNote: { Output.note($0) }, onWarning: { Output.warn($0) },
+            result = try await scan
+                .run(registryName: registry.displayName, onNote: { Output.note($0) }, onWarning: { Output.warn($0) },
                      onProgress: { bar.show($0) })
         } catch {
             bar.end()
