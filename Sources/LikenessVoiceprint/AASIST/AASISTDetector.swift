@@ -44,8 +44,8 @@ public struct AASISTDetector: SyntheticSpeechDetector {
         guard seconds >= options.minimumSeconds, !samples16k.isEmpty else {
             throw SyntheticSpeechError.tooShort(seconds: seconds, minimumSeconds: options.minimumSeconds)
         }
+        guard samples16k.allSatisfy(\.isFinite) else { throw SyntheticSpeechError.nonFinite }
         let peak = samples16k.reduce(Float(0)) { max($0, abs($1)) }
-        guard peak.isFinite else { throw SyntheticSpeechError.nonFinite }
         guard peak > 0 else { throw SyntheticSpeechError.silent }
         let gain: Float = options.peakNormalize ? 1 / (peak + 1e-10) : 1
         let w = windowSamples
