@@ -22,6 +22,7 @@ struct Likeness: AsyncParsableCommand {
             EnrollCommand.self, ArtistsCommand.self, IdentifyCommand.self, RegistryCommand.self,
             CalibrateCommand.self, CohortCommand.self, ReportCommand.self,
             ScanCommand.self,
+            SyntheticCommand.self,
         ]
     )
 
