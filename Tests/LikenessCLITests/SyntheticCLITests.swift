@@ -35,16 +35,19 @@ struct SyntheticCLITests {
         #expect((result["model"] as? String)?.hasPrefix("aasist") == true)
     }
 
-    @Test("bad input: a fragment, silence, a missing file and a text file are refused by name, without NaN")
+    @Test("bad input: a 0.3 s tone, digital silence, white noise, a missing file and a text file are refused by name, without NaN")
     func refusesBadInput() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let fragment = dir.appendingPathComponent("fragment.wav"), silence = dir.appendingPathComponent("silence.wav")
         try ScanFixtures.shell("sox", ["-n", "-r", "16000", "-c", "1", "-b", "16", fragment.path, "synth", "0.3", "sine", "300"])
-        try ScanFixtures.shell("sox", ["-n", "-r", "16000", "-c", "1", "-b", "16", silence.path, "trim", "0", "3"])
+        // -D: no dither, so digital silence; the noise is refused as no speech (as the likeness analysis does).
+        try ScanFixtures.shell("sox", ["-D", "-n", "-r", "16000", "-c", "1", "-b", "16", silence.path, "trim", "0", "3"])
+        let noise = dir.appendingPathComponent("noise.wav")
+        try ScanFixtures.shell("sox", ["-n", "-r", "16000", "-c", "1", "-b", "16", noise.path, "synth", "3", "whitenoise", "vol", "0.3"])
         let text = dir.appendingPathComponent("notes.wav")
         try Data("not audio".utf8).write(to: text)
-        for (file, words) in [(fragment.path, "0.30 s of audio"), (silence.path, "digital silence"),
+        for (file, words) in [(fragment.path, "fragment.wav"), (silence.path, "silence.wav"), (noise.path, "noise.wav"),
                               (dir.appendingPathComponent("missing.wav").path, "missing.wav"), (text.path, "notes.wav")] {
             let r = try CLI.run(["synthetic", file, "--json"])
             #expect(r.status != 0, "\(file) was accepted")

@@ -1,5 +1,6 @@
 import Foundation
 import LikenessAudio
+import LikenessVAD
 import LikenessVoiceprint
 
 /// Decode (any format, mono, 16 kHz) → synthetic-speech detector → clip score → calibrated LLR, for one clip or
@@ -14,6 +15,9 @@ public struct SyntheticSpeechAnalyzer: Sendable {
     public let calibration: SyntheticSpeechCalibration?
     /// Seconds of a recording judged. Default 600 (10 minutes: 38 MB of samples).
     public var maximumSeconds = 600.0
+    /// Refuses recordings without speech (`SpeechPresenceDetector`, as the likeness analysis does): the detector
+    /// would otherwise give noise or music a confident-looking LR. nil: no check.
+    public var speechCheck: SpeechPresenceOptions? = SpeechPresenceOptions()
 
     /// Throws `LikenessError.conflict` when the calibration is for another detector.
     public init(detector: any SyntheticSpeechDetector, calibration: SyntheticSpeechCalibration?) throws {
@@ -24,14 +28,16 @@ public struct SyntheticSpeechAnalyzer: Sendable {
         self.calibration = calibration
     }
 
-    /// One file. Errors: the decoder's `AudioError` (naming the file) or `LikenessError.invalidInput` naming the
-    /// file for audio the detector refuses (too short, silent).
+    /// One file. Errors: the decoder's `AudioError` (naming the file), `NoSpeechFound` (noise, tones, music) or
+    /// `LikenessError.invalidInput` naming the file for audio the detector refuses (too short, silent).
     public func analyze(path: String) throws -> SyntheticSpeechResult {
         let stream = try AudioStream(path: path, options: AudioDecodeOptions(targetSampleRate: 16000, blockFrames: 16000))
         let sha = try FileHash.sha256Hex(ofFile: path)
         let limit = Int(maximumSeconds * 16000)
         var samples: [Float] = [], truncated = false
+        var presence = speechCheck.map(SpeechPresenceDetector.init)
         while let block = try stream.nextBlock() {
+            presence?.feed(block)
             guard samples.count + block.count <= limit else {
                 samples += block.prefix(limit - samples.count)
                 truncated = true
@@ -39,6 +45,7 @@ public struct SyntheticSpeechAnalyzer: Sendable {
             }
             samples += block
         }
+        if let verdict = presence?.finish(), !verdict.speechFound { throw NoSpeechFound(path: path, presence: verdict) }
         return try analyze(samples: samples, path: path, sha256: sha,
                            warnings: stream.warnings.map(\.description) + (truncated ? [
                                String(format: "%@: only the first %.0f s were judged for synthetic speech", path, maximumSeconds)] : []))
