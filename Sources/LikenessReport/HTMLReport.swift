@@ -25,7 +25,7 @@ public enum HTMLReport {
         body += section(1, "Likelihood ratio and likeness percentile", results(r))
         body += section(2, "Relevant population and validation", populationAndValidation(r))
         body += section(3, "Figures", caseFigures(r))
-        body += section(4, "Questioned recording", recording(r.clip))
+        body += section(4, "Questioned recording", recording(r.clip) + (r.syntheticSpeech.map(syntheticSpeech) ?? ""))
         body += section(5, "Enrolled artist", artist(r))
         body += section(6, "Method and parameters", methodTable(r.method))
         body += section(7, "Software", softwareTable(toolVersion: r.toolVersion, generatedAt: r.generatedAt, model: nil, method: r.method))
@@ -359,6 +359,20 @@ public enum HTMLReport {
         let observations = notes.isEmpty ? "<p>No problems with level, clipping or bandwidth were detected.</p>"
             : "<ul class=\"quality\">" + notes.map { "<li>\($0)</li>" }.joined() + "</ul>"
         return table(rows) + observations
+    }
+
+    /// The synthetic-speech indicator: the judgement, its numbers, its validation and its limit, under the
+    /// recording it is about.
+    static func syntheticSpeech(_ f: SyntheticSpeechFacts) -> String {
+        var rows: [(String, String)] = [
+            ("Judgement", e(f.verdict)),
+            ("Likelihood ratio", f.log10LR.map { "log10 LR \(Format.fixed($0, 2)) <span class=\"note\">(human recording versus synthetic speech; positive favours a human recording)</span>" } ?? "not calibrated"),
+            ("Detector score", "\(Format.fixed(f.score, 3)) <span class=\"note\">(mean over \(f.windows) window\(f.windows == 1 ? "" : "s") of 4.04\(Format.nbsp)s, \(Format.seconds(f.secondsAnalysed)) analysed; bona fide minus spoof logit)</span>"),
+            ("Detector", e(f.model)),
+        ]
+        rows.append(("Measured error rates", f.validation.map(e) ?? "no calibration: not validated"))
+        return "<h3>Synthetic-speech indicator</h3>" + table(rows)
+            + "<p>This indicator sits beside the likeness result and does not change it. Its limit: \(e(f.caveat)).</p>"
     }
 
     /// The enrolled artist and the clips behind the voiceprint (consent is in the case table at the top).

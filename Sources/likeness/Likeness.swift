@@ -24,6 +24,7 @@ struct Likeness: AsyncParsableCommand {
             ScanCommand.self,
             ServeCommand.self,
             ScanWorkerCommand.self, ScanStatusCommand.self, ScanExportCommand.self,
+            SyntheticCommand.self,
         ]
     )
 

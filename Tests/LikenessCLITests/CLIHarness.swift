@@ -28,10 +28,12 @@ enum CLI {
 
     static var reference: URL? { shared?.appendingPathComponent("reference") }
 
-    /// Both speaker models' files (the default model, fusion, needs both): set up by scripts/setup.sh.
+    /// Both speaker models' files (the default model, fusion, needs both) and the synthetic-speech detector's
+    /// (`report` includes it by default): set up by scripts/setup.sh.
     static var modelPresent: Bool {
         let environment = ProcessInfo.processInfo.environment
-        return [("LIKENESS_MODEL", "ge2e-resemblyzer-0.1.4.safetensors"), ("LIKENESS_CAMPP_MODEL", "campplus-3dspeaker-cn-en-common.safetensors")]
+        return [("LIKENESS_MODEL", "ge2e-resemblyzer-0.1.4.safetensors"), ("LIKENESS_CAMPP_MODEL", "campplus-3dspeaker-cn-en-common.safetensors"),
+                ("LIKENESS_AASIST_MODEL", "aasist-clovaai-asvspoof2019la.safetensors")]
             .allSatisfy { variable, file in
                 FileManager.default.fileExists(atPath: environment[variable] ?? repoRoot.appendingPathComponent("models/\(file)").path)
             }

@@ -8,9 +8,12 @@ import LikenessScoring
 /// self-contained HTML page. The `compare` audit event names the report's output.
 public struct BuildEvidenceReport: Sendable {
     public let comparison: CompareWithArtist
+    /// The synthetic-speech indicator shown with the questioned recording (section 4); nil: not run.
+    public let synthetic: SyntheticSpeechAnalyzer?
 
-    public init(registry: Registry, analyzer: ClipAnalyzer, scoring: ScoringSystem) {
+    public init(registry: Registry, analyzer: ClipAnalyzer, scoring: ScoringSystem, synthetic: SyntheticSpeechAnalyzer? = nil) {
         comparison = CompareWithArtist(registry: registry, analyzer: analyzer, scoring: scoring)
+        self.synthetic = synthetic
     }
 
     /// The page and the audit event to record once the page is written.
@@ -32,6 +35,7 @@ public struct BuildEvidenceReport: Sendable {
         let detail = try await registry.artist(id: artistID)
         let clip = outcome.clip, assessment = outcome.assessment, modelID = scoring.modelID
         let fileName = URL(fileURLWithPath: clipPath).lastPathComponent
+        let syntheticFacts = try synthetic.map { $0.facts(try $0.analyze(path: clipPath)) }
 
         var percentile: PercentileFacts?
         if let cohort = scoring.cohort {
@@ -58,6 +62,10 @@ public struct BuildEvidenceReport: Sendable {
             "fusion": provenance.parameters["fusion_weights"].map { "score fusion: the weighted sum of the models' cosines (\($0))" } ?? "none",
             "preprocessing": provenance.parameters["preprocess"] ?? "",
         ]
+        if let synthetic {
+            let identity = synthetic.detector.identity
+            method["synthetic-speech detector"] = "\(identity.id), SHA-256 \(identity.sha256 ?? "n/a")"
+        }
         // The log as it stood when the report was made (this report's own event follows it): a later
         // `likeness registry verify --expect-head` shows whether the log up to here was changed since.
         if let head = try await registry.auditHead() {
@@ -88,7 +96,9 @@ public struct BuildEvidenceReport: Sendable {
             score: assessment.calibrationInput, log10LR: assessment.statement?.log10LR,
             verbal: assessment.statement?.verbal, verbalScaleName: assessment.statement?.verbalScale,
             percentile: percentile, validation: validation, method: method, toolVersion: ToolVersion.string,
-            generatedAt: provenance.timestamp, caseDetails: caseDetails)
+            generatedAt: provenance.timestamp,
+            limitations: syntheticFacts.map(EvidenceReport.limitations(withSyntheticSpeech:)) ?? EvidenceReport.standardLimitations,
+            caseDetails: caseDetails, syntheticSpeech: syntheticFacts)
         let event = AuditEvents.comparison(artistID: artistID, clipSHA256: clip.sha256, scoring: scoring,
                                            assessment: assessment, bestClipScore: outcome.artist.bestClipScore,
                                            report: output)

@@ -25,9 +25,13 @@ public struct VoiceComparison: Codable, Sendable {
     /// The result in one paragraph (`ComparisonSentences`).
     public let sentence: String
     public let provenance: Provenance
+    /// The synthetic-speech indicator for each compared clip (a, then b), when asked for (`--synthetic`): an
+    /// auxiliary judgement of whether each is a human recording, beside the likeness; nil when not run.
+    public internal(set) var syntheticSpeech: [SyntheticSpeechResult]?
 
     enum CodingKeys: String, CodingKey {
         case score, scoring, a, b, artist, llr, log10LR = "log10Lr", verbal, verdict, percentile, likeness, sentence, provenance
+        case syntheticSpeech
     }
 
     init(assessment: Assessment, scoring: String, a: ClipSummary, b: ClipSummary?, artist: ComparedArtist?,
@@ -92,8 +96,21 @@ public struct LikenessFacts: Codable, Sendable {
 }
 
 extension VoiceComparison {
-    /// The text output: the sentence, then the artist's consent status when compared with an artist.
+    /// The text output: the sentence, then the artist's consent status when compared with an artist, then the
+    /// synthetic-speech indicator of each clip when it was run.
     public var lines: [String] {
         [sentence] + (artist.map { [$0.consentLine] } ?? [])
+            + (syntheticSpeech.map { results in
+                results.map { "Synthetic-speech indicator (AASIST), \($0.file): \($0.verdict)" }
+                    + ["(\(SyntheticSpeechResult.caveat).)"]
+            } ?? [])
+    }
+
+    /// The comparison with the synthetic-speech indicator run on its clips (`paths`: a, then b when there is one).
+    /// Errors name the clip (`SyntheticSpeechAnalyzer.analyze`).
+    public func addingSyntheticSpeech(_ analyzer: SyntheticSpeechAnalyzer, paths: [String]) throws -> VoiceComparison {
+        var copy = self
+        copy.syntheticSpeech = try analyzer.analyzeAll(paths: paths).map { try $0.get() }
+        return copy
     }
 }

@@ -6,6 +6,7 @@ public enum ModelCatalogue {
         CAMPlusPlusModel.descriptor,
         FusionModel.descriptor,
         MFCCStatsModel.descriptor,
+        AASISTModel.descriptor,
     ]
 
     /// The default speaker model: the fusion scored best on the development lists after calibration (README,
@@ -15,6 +16,9 @@ public enum ModelCatalogue {
     /// The windowed model that screens long recordings in a scan for models that cannot embed in tiles (the
     /// cheapest model; its candidates are confirmed by the model in use).
     public static let screeningModel = GE2EModel.descriptor
+
+    /// The synthetic-speech detector shown beside likeness (`likeness synthetic`, compare, report, scan).
+    public static let syntheticSpeechModel = AASISTModel.descriptor
 
     /// The model users call `name` (`--model NAME`), or nil.
     public static func named(_ name: String) -> ModelDescriptor? { all.first { $0.name == name } }

@@ -22,10 +22,13 @@ public struct ModelDescriptor: Sendable {
         /// How the recording level is set (preprocessing on). Default `LevelNormalization.levelIndependent`;
         /// `.resemblyzer` reproduces the reference implementations.
         public var level: LevelNormalization
+        /// Windowing and scaling of a synthetic-speech detector.
+        public var syntheticSpeech: SyntheticSpeechOptions
 
         public init(file: URL? = nil, minimumSpeechSeconds: Double = 1.0, precision: ModelPrecision = .float32,
-                    level: LevelNormalization = .levelIndependent) {
+                    level: LevelNormalization = .levelIndependent, syntheticSpeech: SyntheticSpeechOptions = .init()) {
             self.level = level
+            self.syntheticSpeech = syntheticSpeech
             self.file = file
             self.minimumSpeechSeconds = minimumSpeechSeconds
             self.precision = precision

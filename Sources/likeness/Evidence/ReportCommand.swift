@@ -10,7 +10,8 @@ struct ReportCommand: AsyncParsableCommand {
         abstract: "Write a self-contained HTML evidence report comparing a clip with an enrolled artist.",
         discussion: """
         The report states the question and the two propositions, the answer in one sentence (likelihood ratio, \
-        verbal band, likeness percentile), the score distributions of same- and different-speaker trials with \
+        verbal band, likeness percentile), the synthetic-speech indicator (AASIST: human recording or \
+        synthetic speech, with its measured error rates; --no-synthetic leaves it out), the score distributions of same- and different-speaker trials with \
         the case marked, Tippett and DET plots, validation figures, method, parameters, hashes and limitations. \
         It uses the shipped calibration and cohort unless others are given. Case details head the report: \
         give them as options or in a JSON case file with the keys "case", "exhibit", "examiner" and \
@@ -56,6 +57,12 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "JSON file with the case details (keys: case, exhibit, examiner, instructing_party).")
     var caseFile: String?
 
+    @Flag(help: "Leave out the synthetic-speech indicator (AASIST), which the report includes by default.")
+    var noSynthetic = false
+
+    @Option(name: .customLong("synthetic-calibration"), help: "Calibration of the synthetic-speech indicator: 'default' (shipped) or a file from `likeness synthetic calibrate`.")
+    var syntheticCalibration = "default"
+
     @OptionGroup var model: ModelOptions
     @OptionGroup var registry: RegistryOptions
     @OptionGroup var evidence: EvidenceOptions
@@ -69,7 +76,8 @@ struct ReportCommand: AsyncParsableCommand {
         let registryStore = try registry.openExisting()
         let analyzer = try model.makeAnalyzer()
         let scoring = try evidence.selection.withDefaults.load(modelID: analyzer.embedder.modelID)
-        let built = try await BuildEvidenceReport(registry: registryStore, analyzer: analyzer, scoring: scoring)
+        let synthetic = noSynthetic ? nil : try AssessSyntheticSpeech.makeAnalyzer(calibration: syntheticCalibration)
+        let built = try await BuildEvidenceReport(registry: registryStore, analyzer: analyzer, scoring: scoring, synthetic: synthetic)
             .run(clipPath: file, artistID: artist, output: out, caseDetails: caseDetails)
         built.clipWarnings.forEach { Output.warn($0) }
         try built.html.write(toFile: out, atomically: true, encoding: .utf8)

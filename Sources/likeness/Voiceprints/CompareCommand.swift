@@ -16,6 +16,7 @@ struct CompareCommand: AsyncParsableCommand {
         Examples:
           likeness compare samples/alice_1.wav samples/suspect_ad.wav
           likeness compare samples/suspect_ad.wav --artist alice-example --json
+          likeness compare samples/alice_1.wav samples/suspect_ad.wav --synthetic
         """
     )
 
@@ -29,7 +30,10 @@ struct CompareCommand: AsyncParsableCommand {
     @OptionGroup var registry: RegistryOptions
     @OptionGroup var evidence: EvidenceOptions
 
-    @Flag(help: "Print JSON: {score, a, b | artist, provenance, sentence}.")
+    @Flag(help: "Also judge each clip with the synthetic-speech indicator (AASIST; human recording or synthetic speech, an auxiliary calibrated LR; see `likeness synthetic --help`).")
+    var synthetic = false
+
+    @Flag(help: "Print JSON: {score, a, b | artist, provenance, sentence, synthetic_speech (with --synthetic)}.")
     var json = false
 
     func validate() throws {
@@ -43,13 +47,14 @@ struct CompareCommand: AsyncParsableCommand {
     func run() async throws {
         let analyzer = try model.makeAnalyzer()
         let scoring = try evidence.selection.load(modelID: analyzer.embedder.modelID)
-        let result: VoiceComparison
+        var result: VoiceComparison
         if let artist {
             result = try await CompareWithArtist(registry: try registry.openExisting(), analyzer: analyzer, scoring: scoring)
                 .run(clipPath: files[0], artistID: artist)
         } else {
             result = try CompareClips(analyzer: analyzer, scoring: scoring).run(files[0], files[1])
         }
+        if synthetic { result = try result.addingSyntheticSpeech(try AssessSyntheticSpeech.makeAnalyzer(), paths: artist == nil ? files : [files[0]]) }
         (result.a.warnings + (result.b?.warnings ?? [])).forEach { Output.warn($0) }
         if json { try Output.printJSON(result); return }
         result.lines.forEach { print($0) }
