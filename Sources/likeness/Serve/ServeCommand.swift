@@ -69,13 +69,13 @@ struct ServeCommand: AsyncParsableCommand {
             let uploads = try UploadArea(root: uploadRoot)
             defer { try? FileManager.default.removeItem(at: uploadRoot) }
             let services = ServerServices(
-                store: try registry.openStore(), tokens: try SQLiteTokenStore(url: TokenCommand.url(registry), createIfMissing: true),
+                store: try registry.openStore(), tokens: try SQLiteTokenStore(url: try TokenCommand.url(registry), createIfMissing: true),
                 analyzer: analyzer, scoring: scoring, reportScoring: reportScoring,
                 consentText: try consentFile.map(ConsentStatementFile.read) ?? ServerServices.defaultConsentText,
                 uploads: uploads, limits: limits)
             var logger = Logger(label: "likeness.serve")
             logger.logLevel = .info
-            let host = host, registryPath = registry.url.path
+            let host = host, registryPath = registry.displayName
             let app = try LikenessServerApp.makeApplication(services: services, listening: .init(host: host, port: port), logger: logger) { port in
                 Output.note("likeness serve: listening on http://\(host):\(port) (registry \(registryPath), model \(modelID))")
             }

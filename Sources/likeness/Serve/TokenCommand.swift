@@ -12,7 +12,15 @@ struct TokenCommand: AsyncParsableCommand {
         subcommands: [Create.self, List.self, Revoke.self])
 
     /// The token file beside the registry.
-    static func url(_ registry: RegistryOptions) -> URL { SQLiteTokenStore.url(besideRegistry: registry.url) }
+    /// The token file beside an SQLite registry. A PostgreSQL registry has no folder to keep it in, and tokens
+    /// are not yet stored in the database: refused, naming the option.
+    static func url(_ registry: RegistryOptions) throws -> URL {
+        guard let path = registry.filePath else {
+            throw CLIError("--registry \(registry.displayName): API tokens are kept in a file beside an SQLite registry; "
+                           + "likeness serve does not support a PostgreSQL registry yet")
+        }
+        return SQLiteTokenStore.url(besideRegistry: URL(fileURLWithPath: path))
+    }
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -31,7 +39,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var registry: RegistryOptions
 
         func run() async throws {
-            let store = try SQLiteTokenStore(url: TokenCommand.url(registry), createIfMissing: true)
+            let store = try SQLiteTokenStore(url: try TokenCommand.url(registry), createIfMissing: true)
             let issued: TokenIssuer.Issued
             do { issued = try await TokenIssuer.create(role: role, artistID: artist, label: label, in: store) } catch let e as TokenIssuerError {
                 throw CLIError(e.description)
@@ -48,7 +56,7 @@ struct TokenCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let tokens = try await SQLiteTokenStore(url: TokenCommand.url(registry), createIfMissing: false).tokens()
+            let tokens = try await SQLiteTokenStore(url: try TokenCommand.url(registry), createIfMissing: false).tokens()
             if json { return try Output.printJSON(tokens) }
             for t in tokens {
                 print([t.id, t.role.rawValue, t.artistID ?? "-", "created \(t.createdAt)", t.revokedAt.map { "REVOKED \($0)" } ?? "active",
@@ -63,7 +71,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var registry: RegistryOptions
 
         func run() async throws {
-            let store = try SQLiteTokenStore(url: TokenCommand.url(registry), createIfMissing: false)
+            let store = try SQLiteTokenStore(url: try TokenCommand.url(registry), createIfMissing: false)
             let stamp = ISO8601DateFormatter().string(from: Date())
             guard try await store.revoke(id: id, at: stamp) else { throw CLIError("no active token \(id) in \(store.location)") }
             print("revoked \(id)")
