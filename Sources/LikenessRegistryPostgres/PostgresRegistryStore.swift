@@ -112,7 +112,7 @@ public final class PostgresRegistryStore: RegistryStore {
     }
 
     /// `CREATE DATABASE` through the server's `postgres` database; a database another client created meanwhile
-    /// (42P04) is fine.
+    /// (42P04, or 23505 when both creations race in the catalogue: seen in CI) is fine.
     private func createDatabase() async throws {
         try await Self.createDatabase(server)
     }
@@ -126,6 +126,8 @@ public final class PostgresRegistryStore: RegistryStore {
                 try await connection.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: PostgresConnector.logger)
             }
         } catch PostgresRegistryError.server(_, "42P04", _) {
+            return
+        } catch PostgresRegistryError.server(_, "23505", _) {
             return
         }
     }
