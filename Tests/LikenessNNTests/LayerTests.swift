@@ -70,7 +70,9 @@ import Testing
                 }
             }
         }
-        #expect(chunked.values == whole.values)
+        // Not bit-identical on every CPU: OpenBLAS's Zen kernels (AMD EPYC) sum a 4-column product in another order
+        // than a 23-column one; within float rounding of the formula, as the whole is.
+        #expect(maxDifference(chunked.values, whole.values) < 1e-5)
     }
 
     @Test func conv2dMatchesTheFormula() {
