@@ -43,6 +43,9 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // The HTTP channel under Hummingbird (LikenessServer's JSON answer to requests the parser refuses).
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.24.0"),
     ],
     targets: [
         // C libraries from Debian packages; each is touched by one small Swift file.
@@ -85,13 +88,16 @@ let package = Package(
         ], resources: [.copy("Resources")]),
         // likeness serve: routes, auth, limits and the web page, over LikenessCore's use cases.
         .target(name: "LikenessServer", dependencies: [
-            "LikenessCore", "LikenessAudio", "LikenessRegistry", "LikenessRegistrySQLite", "LikenessVoiceprint", "LikenessScoring",
-            "LikenessReport",
+            "LikenessCore", "LikenessAudio", "LikenessRegistry", "LikenessRegistrySQLite", "LikenessRegistryPostgres",
+            "LikenessVoiceprint", "LikenessScoring", "LikenessReport",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
             .product(name: "MultipartKit", package: "multipart-kit"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
         ], resources: [.copy("Resources")]),
         .executableTarget(name: "likeness", dependencies: [
             "LikenessAudio", "LikenessFeatures", "LikenessVoiceprint",

@@ -33,9 +33,16 @@ public struct ScanReport: Sendable, Equatable {
         public var durationSeconds: Double?
         /// nil for a file embedded whole (no windows); empty when windows were analysed but none marked.
         public var segments: [Segment]?
+        /// `scan --synthetic`: log10 LR of a human recording against synthetic speech for the hit's audio, and the
+        /// uncalibrated detector score (nil: not judged).
+        public var syntheticLog10LR: Double?
+        public var syntheticScore: Double?
 
         public init(file: String, sha256: String, artistID: String, artistName: String, score: Double, log10LR: Double?,
-                    percentile: Double?, durationSeconds: Double?, segments: [Segment]?) {
+                    percentile: Double?, durationSeconds: Double?, segments: [Segment]?,
+                    syntheticLog10LR: Double? = nil, syntheticScore: Double? = nil) {
+            self.syntheticLog10LR = syntheticLog10LR
+            self.syntheticScore = syntheticScore
             self.file = file
             self.sha256 = sha256
             self.artistID = artistID
@@ -112,11 +119,15 @@ extension HTMLReport {
         body += section(2, "Segments", scanSegments(ranked))
         body += section(3, "Files that could not be scanned", scanFailures(r.failures))
         body += section(4, "Method and parameters", methodTable(r.method))
-        body += section(5, "Limitations", limitationList([
+        var limits = [
             "A hit says a file's voice is close to an enrolled voiceprint; it is a lead for a case report (likeness report), not a finding.",
             "Segments come from overlapping windows of a few seconds each: their start and end are accurate to about one window hop, and short or overlapping speech may be missed.",
             "Scores of short windows are noisier than scores of whole clips.",
-        ]))
+        ]
+        if ranked.contains(where: { $0.syntheticScore != nil }) {
+            limits.append("\"Human vs synthetic\" is an auxiliary indicator, not proof: a positive log10 LR favours a human recording, a negative one synthetic speech; detectors trained on one family of speech generators can miss others and can flag processed human recordings.")
+        }
+        body += section(5, "Limitations", limitationList(limits))
         return document(title: r.title, body: body, toolVersion: r.toolVersion)
     }
 
@@ -124,12 +135,21 @@ extension HTMLReport {
         guard !hits.isEmpty else { return "<p>No hits.</p>" }
         var head = "<th scope=\"col\" style=\"width:6%\">#</th><th scope=\"col\" style=\"width:34%\">File</th><th scope=\"col\">Artist</th>"
         if calibrated { head += "<th scope=\"col\">log10 LR</th>" }
-        head += "<th scope=\"col\">Score</th><th scope=\"col\">Percentile</th><th scope=\"col\">Segments</th>"
+        head += "<th scope=\"col\">Score</th><th scope=\"col\">Percentile</th>"
+        let judged = hits.contains { $0.syntheticScore != nil }
+        if judged { head += "<th scope=\"col\" title=\"log10 LR, human recording against synthetic speech (auxiliary)\">Human vs synthetic</th>" }
+        head += "<th scope=\"col\">Segments</th>"
         let rows = hits.enumerated().map { i, h -> String in
             var row = "<tr><td>\(i + 1)</td><td><code>\(e(h.file))</code></td>"
             row += "<td><span class=\"name\">\(e(h.artistName))</span> <span class=\"note\">(\(e(h.artistID)))</span></td>"
             if calibrated { row += "<td>\(h.log10LR.map { Format.signed($0, 2) } ?? "")</td>" }
             row += "<td>\(Format.fixed(h.score, 3))</td><td>\(h.percentile.map { Format.percent($0) } ?? "")</td>"
+            if judged {
+                // Calibrated: the log10 LR; otherwise the raw detector score, marked as such.
+                let cell = h.syntheticLog10LR.map { Format.signed($0, 2) }
+                    ?? h.syntheticScore.map { "\(Format.signed($0, 2)) <span class=\"note\">(score)</span>" } ?? ""
+                row += "<td>\(cell)</td>"
+            }
             let segments: String
             switch h.segments {
             case nil: segments = "<span class=\"note\">whole file</span>"

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 
 /// Runs the built `likeness` binary (it sits next to the test bundle: `swift test` builds every product).
@@ -105,5 +108,79 @@ enum CLI {
         d.append(contentsOf: Array("data".utf8)); u32(bytes)
         for s in samples { withUnsafeBytes(of: s.bitPattern.littleEndian) { d.append(contentsOf: $0) } }
         try d.write(to: url)
+    }
+}
+
+/// `likeness serve` started as an operator runs it (`CLI.startServer`).
+struct ServeProcess {
+    let process: Process
+    let port: Int
+    /// The server's standard error (its request log and notes).
+    let log: URL
+    var base: String { "http://127.0.0.1:\(port)" }
+    var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
+}
+
+extension CLI {
+    /// Starts `likeness serve ARGUMENTS` (give `--port 0`) and returns once it listens. Its standard error goes to
+    /// `log`, a file: a pipe that nobody reads while the test runs fills with the request log (one line per request)
+    /// and then blocks the server's writes, which stalls it.
+    static func startServer(_ arguments: [String], environment: [String: String] = [:], log: URL) throws -> ServeProcess {
+        let process = Process()
+        process.executableURL = try #require(CLI.binary)
+        process.arguments = ["serve"] + arguments
+        process.currentDirectoryURL = CLI.repoRoot
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: log)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        // "likeness serve: listening on http://127.0.0.1:PORT ..."
+        let deadline = Date().addingTimeInterval(120)
+        var seen = ""
+        while !seen.contains("listening on http://") {
+            try #require(process.isRunning, "the server stopped before listening: \(seen)")
+            try #require(Date() < deadline, "the server did not listen within 120 s: \(seen)")
+            usleep(20_000)
+            seen = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        }
+        let marker = try #require(seen.range(of: "http://127.0.0.1:"))
+        let port = try #require(Int(seen[marker.upperBound...].prefix { $0.isNumber }))
+        return ServeProcess(process: process, port: port, log: log)
+    }
+}
+
+/// An HTTP request sent without Swift concurrency: URLSession answers on its own queue and the caller waits on a
+/// semaphore. The CLI tests are synchronous and run on the cooperative pool (one thread per core); an `await` in a
+/// test can wait behind them for a long time on a 2-core machine, long enough to miss a moment it polls for.
+final class BlockingHTTP: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private let lock = NSLock()
+    private var outcome: Result<(status: Int, body: Data), any Error>?
+
+    /// Sends `request` (time-out `seconds`) and returns at once; `wait()` or `finished` for the answer.
+    init(_ request: URLRequest, seconds: Double = 600) {
+        var request = request
+        request.timeoutInterval = seconds
+        URLSession.shared.dataTask(with: request) { [self] data, response, error in
+            lock.withLock {
+                outcome = error.map { .failure($0) }
+                    ?? .success(((response as? HTTPURLResponse)?.statusCode ?? 0, data ?? Data()))
+            }
+            done.signal()
+        }.resume()
+    }
+
+    /// The answer once there is one, without waiting.
+    var finished: Result<(status: Int, body: Data), any Error>? { lock.withLock { outcome } }
+
+    func wait() throws -> (status: Int, body: Data) {
+        done.wait()
+        return try lock.withLock { outcome! }.get()
+    }
+
+    /// Sends `request` and waits for the answer.
+    static func send(_ request: URLRequest, seconds: Double = 600) throws -> (status: Int, body: Data) {
+        try BlockingHTTP(request, seconds: seconds).wait()
     }
 }

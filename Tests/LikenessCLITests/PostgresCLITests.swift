@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import LikenessTestSupport
 import Testing
 
@@ -190,6 +193,49 @@ struct PostgresCLITests {
         let localRows = try ScanFixtures.rows(local).map(Self.comparable)
         #expect(exportedRows.sorted() == localRows.sorted())
         #expect(Set(exportedRows).count == exportedRows.count, "no row twice")
+    }
+
+    /// `likeness serve` over a PostgreSQL registry: tokens are created, listed and revoked in the registry's database
+    /// (hashed: the secret is not in the table), the server honours them, and a revocation from the CLI reaches the
+    /// running server at once. The password is in no output.
+    @Test func serveTokensLiveInThePostgresRegistry() throws {
+        let server = try Self.server()
+        let database = PostgresTestServer.uniqueDatabase("tokens")
+        let url = server.url(database: database, withPassword: false)
+        let environment = ["PGPASSWORD": server.password]
+        let made = try CLI.run(["serve", "token", "create", "--role", "examiner", "--label", "case system", "--registry", url],
+                               environment: environment)
+        #expect(made.status == 0, "\(made.stderr)")
+        let secret = try #require(made.stdout.split(separator: "\n").last.map(String.init))
+        #expect(secret.hasPrefix("lk_") && !Self.text(made).contains(server.password))
+        let listed = try CLI.run(["serve", "token", "list", "--json", "--registry", url], environment: environment)
+        let tokens = try #require(try CLI.json(listed.stdout) as? [[String: Any]], "\(listed.stderr)")
+        #expect(tokens.count == 1 && tokens[0]["role"] as? String == "examiner" && tokens[0]["label"] as? String == "case system")
+        let id = try #require(tokens[0]["id"] as? String)
+        #expect(!listed.stdout.contains(secret))
+        let stored = try server.psql("SELECT id || '|' || secret_sha256 || '|' || role FROM api_tokens", database: database)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(stored.hasPrefix("\(id)|") && stored.hasSuffix("|examiner") && !stored.contains(secret), "\(stored)")
+
+        let dir = try CLI.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let serve = try CLI.startServer(["--port", "0", "--registry", url, "--model", "ge2e", "--workers", "1"],
+                                        environment: environment, log: dir.appendingPathComponent("serve.log"))
+        let process = serve.process
+        defer { if process.isRunning { process.terminate() } }
+        var request = URLRequest(url: URL(string: "\(serve.base)/v1/version")!)
+        request.setValue("Bearer \(secret)", forHTTPHeaderField: "Authorization")
+        let version = try BlockingHTTP.send(request)
+        #expect(version.status == 200, "\(String(decoding: version.body, as: UTF8.self))")
+        #expect(String(decoding: version.body, as: UTF8.self).contains(id))
+
+        let revoked = try CLI.run(["serve", "token", "revoke", id, "--registry", url], environment: environment)
+        #expect(revoked.status == 0, "\(revoked.stderr)")
+        #expect(try BlockingHTTP.send(request).status == 401, "a revoked token is refused by the running server")
+        kill(process.processIdentifier, SIGTERM)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(!serve.logText.contains(server.password))
     }
 
     static func startWorker(_ arguments: [String]) throws -> Process {

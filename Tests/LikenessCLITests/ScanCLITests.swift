@@ -83,6 +83,51 @@ struct ScanCLITests {
         #expect(refused.stderr.contains("--resume"))
     }
 
+    @Test("--synthetic: hit rows carry the indicator of their audio (a short file whole, a long recording's segments); resuming without it is refused")
+    func syntheticColumn() throws {
+        let f = try ScanFixtures.make()
+        let out = f.dir.appendingPathComponent("synthetic.jsonl").path
+        let report = f.dir.appendingPathComponent("synthetic.html").path
+        let run = try CLI.run(["scan", f.folder.path, "--registry", f.registry, "--synthetic", "--out", out, "--report", report, "--json"])
+        #expect(run.status == 3, "one file fails, the others are scanned: \(run.stderr)")
+        let rows = try ScanFixtures.rows(out)
+        func rowsOf(_ name: String) -> [[String: Any]] {
+            rows.filter { ($0["file"] as? String)?.hasSuffix("/" + name) == true }
+        }
+        // Hits are judged, other rows are not.
+        let hits = rows.filter { $0["kind"] as? String == "hit" }
+        #expect(hits.count >= 3)
+        for row in rows {
+            let judged = row["synthetic_score"] != nil
+            #expect(judged == (row["kind"] as? String == "hit"), "\(row["kind"] ?? "") row of \(row["file"] ?? "")")
+            if judged {
+                #expect((row["synthetic_score"] as? Double)?.isFinite == true && (row["synthetic_llr"] as? Double)?.isFinite == true)
+                #expect((row["synthetic_seconds"] as? Double ?? 0) > 0)
+            }
+            let settings = row["settings"] as? [String: Any]
+            #expect((settings?["synthetic"] as? String)?.hasPrefix("aasist") == true, "\(settings ?? [:])")
+        }
+        // A short file is judged whole: the score `likeness synthetic` gives the same file.
+        let alice = try #require(rowsOf("alice_take.wav").first)
+        let alone = try CLI.run(["synthetic", f.folder.appendingPathComponent("alice_take.wav").path, "--json"])
+        let clip = try #require((try CLI.json(alone.stdout) as? [[String: Any]])?.first, "\(alone.stderr)")
+        #expect(abs((alice["synthetic_score"] as? Double ?? .nan) - (clip["score"] as? Double ?? .nan)) < 1e-5)
+        #expect(abs((alice["synthetic_llr"] as? Double ?? .nan) - (clip["llr"] as? Double ?? .nan)) < 1e-5)
+        // A long recording: only the artist's segments are judged.
+        let voiceA = try #require(rowsOf("podcast.wav").first { $0["artist"] as? String == "alice-example" })
+        let segments = try #require(voiceA["segments"] as? [[String: Any]])
+        let segmentSeconds = segments.reduce(0.0) { $0 + (($1["end"] as? Double ?? 0) - ($1["start"] as? Double ?? 0)) }
+        #expect(segmentSeconds > 5)
+        #expect(abs((voiceA["synthetic_seconds"] as? Double ?? 0) - segmentSeconds) < 0.01 * Double(segments.count) + 0.002,
+                "judged \(voiceA["synthetic_seconds"] ?? "nothing") s of \(segmentSeconds) s of segments")
+        #expect(try String(contentsOfFile: report, encoding: .utf8).contains("Human vs synthetic"))
+
+        // The rows record the check: resuming without it would mix judged and unjudged rows.
+        let refused = try CLI.run(["scan", f.folder.path, "--registry", f.registry, "--out", out, "--resume"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("--synthetic"), "\(refused.stderr)")
+    }
+
     @Test("killing a scan leaves whole lines; --resume finishes it with every file exactly once")
     func killAndResume() throws {
         let f = try ScanFixtures.make()

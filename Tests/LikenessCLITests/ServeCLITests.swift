@@ -29,33 +29,19 @@ struct ServeCLITests {
         #expect(listed.stdout.contains("examiner") && !listed.stdout.contains(last))
     }
 
-    @Test func sigtermLetsAnInFlightEnrolmentFinish() async throws {
+    @Test func sigtermLetsAnInFlightEnrolmentFinish() throws {
         let dir = try CLI.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let registry = dir.appendingPathComponent("reg.sqlite").path
         let made = try CLI.run(["serve", "token", "create", "--role", "admin", "--registry", registry])
         let token = try #require(made.stdout.split(separator: "\n").last.map(String.init))
 
-        let server = Process()
-        server.executableURL = try #require(CLI.binary)
-        server.arguments = ["serve", "--port", "0", "--registry", registry, "--model", "ge2e", "--workers", "1",
-                            "--upload-dir", dir.appendingPathComponent("uploads").path]
-        server.currentDirectoryURL = CLI.repoRoot
-        let errors = Pipe()
-        server.standardError = errors
-        server.standardOutput = FileHandle.nullDevice
-        try server.run()
+        let serve = try CLI.startServer(["--port", "0", "--registry", registry, "--model", "ge2e", "--workers", "1",
+                                         "--upload-dir", dir.appendingPathComponent("uploads").path],
+                                        log: dir.appendingPathComponent("serve.log"))
+        let server = serve.process
         defer { if server.isRunning { server.terminate() } }
-        // "likeness serve: listening on http://127.0.0.1:PORT ..."
-        var seen = ""
-        while !seen.contains("listening on http://") {
-            let chunk = errors.fileHandleForReading.availableData
-            try #require(!chunk.isEmpty, "the server stopped before listening: \(seen)")
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
-        let marker = try #require(seen.range(of: "http://127.0.0.1:"))
-        let port = try #require(Int(seen[marker.upperBound...].prefix { $0.isNumber }))
-        let base = "http://127.0.0.1:\(port)"
+        let base = serve.base
 
         var request = URLRequest(url: URL(string: "\(base)/v1/artists")!)
         request.httpMethod = "POST"
@@ -63,33 +49,50 @@ struct ServeCLITests {
         request.setValue("multipart/form-data; boundary=\(boundary)", forHTTPHeaderField: "Content-Type")
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         var body = Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\nAlice Example\r\n".utf8)
+        // Each clip is a sample repeated to about five minutes, so the analysis lasts seconds even on a fast machine
+        // and is seen running at a 50 ms poll.
         for clip in ["alice_1.wav", "alice_2.wav"] {
+            let long = dir.appendingPathComponent(clip)
+            let sox = Process()
+            sox.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            sox.arguments = ["sox", "-V1", CLI.sample(clip), long.path, "repeat", "49"]
+            try sox.run()
+            sox.waitUntilExit()
+            try #require(sox.terminationStatus == 0, "sox could not lengthen \(clip)")
             body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"clips\"; filename=\"\(clip)\"\r\n\r\n".utf8))
-            body.append(try Data(contentsOf: URL(fileURLWithPath: CLI.sample(clip))))
+            body.append(try Data(contentsOf: long))
             body.append(Data("\r\n".utf8))
         }
         body.append(Data("--\(boundary)--\r\n".utf8))
         request.httpBody = body
-        let enrolment = Task { try await URLSession.shared.data(for: request) }
+        let enrolment = BlockingHTTP(request)
 
-        // Once the enrolment is on a worker, ask the server to stop. A time limit rather than a count of polls:
-        // on a loaded machine (the whole suite in parallel on 2 cores) the upload can take seconds to reach a worker.
+        // Once the enrolment is on a worker, ask the server to stop. Polled every 50 ms, synchronously (see
+        // `BlockingHTTP`), for up to 120 s; an enrolment that ends before it was seen running is reported as such.
         var running = false
         let deadline = Date().addingTimeInterval(120)
-        while !running && Date() < deadline {
-            let (data, _) = try await URLSession.shared.data(from: URL(string: "\(base)/v1/health")!)
-            running = ((try JSONSerialization.jsonObject(with: data) as? [String: Any])?["running"] as? Int ?? 0) > 0
-            if !running { try await Task.sleep(nanoseconds: 2_000_000) }
+        while !running, Date() < deadline, enrolment.finished == nil {
+            let health = try BlockingHTTP.send(URLRequest(url: URL(string: "\(base)/v1/health")!), seconds: 60)
+            running = ((try JSONSerialization.jsonObject(with: health.body) as? [String: Any])?["running"] as? Int ?? 0) > 0
+            if !running { usleep(50_000) }
         }
-        try #require(running, "the enrolment never reached a worker")
+        let early = enrolment.finished.map { outcome in
+            switch outcome {
+            case .success(let answer): "answered \(answer.status): \(String(decoding: answer.body.prefix(300), as: UTF8.self))"
+            case .failure(let error): "failed: \(error)"
+            }
+        }
+        guard running else {
+            Issue.record("the enrolment was never seen on a worker; it \(early ?? "had not ended after 120 s")")
+            return
+        }
         kill(server.processIdentifier, SIGTERM)
 
-        let (data, response) = try await enrolment.value
-        #expect((response as? HTTPURLResponse)?.statusCode == 201, "\(String(decoding: data, as: UTF8.self))")
+        let answer = try enrolment.wait()
+        #expect(answer.status == 201, "\(String(decoding: answer.body, as: UTF8.self))")
         server.waitUntilExit()
         #expect(server.terminationStatus == 0)
-        seen += String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(seen.contains("stopped"))
+        #expect(serve.logText.contains("stopped"))
         // The enrolment is in the registry, whole, and the upload area is gone.
         let shown = try CLI.run(["artists", "show", "alice-example", "--json", "--registry", registry])
         #expect(shown.status == 0)
@@ -99,3 +102,4 @@ struct ServeCLITests {
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("uploads").path))
     }
 }
+

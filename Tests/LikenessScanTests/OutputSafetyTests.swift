@@ -174,22 +174,32 @@ struct ResumeSettingsTests {
         #expect(json["hits"] as? String == "--threshold 2")
         #expect(try ScanFormat.csv.parse((ScanFormat.csv.header ?? Data()) + line).records.first?.settings == settings)
 
-        // An older file: the same columns without `settings`.
-        let legacyHeader = ScanFormat.csvColumns.dropLast().joined(separator: ",") + "\n"
-        let legacyRow = try ScanFormat.csv.encode(Self.records(settings: nil)[0]).dropLast(2) + Data("\n".utf8)
-        let dir = try Support.temporaryDirectory()
-        let path = dir.appendingPathComponent("old.csv").path
-        try (Data(legacyHeader.utf8) + legacyRow).write(to: URL(fileURLWithPath: path))
-        let (out, index) = try ScanOutput.open(path: path, format: .csv, resume: true)
-        #expect(index.records.count == 1 && index.records[0].settings == nil)
-        try out.write(ScanRecord.records(for: FileResult(path: ScanPath("b.wav"), sha256: "bb", seconds: 1), modelID: "test",
-                                         scannedAt: "t", settings: settings))
-        out.close()
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        let rows = csvCells(text)
-        #expect(rows.count == 3)
-        #expect(rows.allSatisfy { $0.count == ScanFormat.csvColumns.count - 1 }, "appended rows keep the file's columns")
-        #expect(try ScanFormat.csv.parse(Data(text.utf8)).records.map(\.file) == ["a.wav", "b.wav"])
+        // Older files, with the header an older likeness wrote: before the synthetic-speech columns, and also
+        // before `settings`. Each is read and resumed in its own columns.
+        let beforeSynthetic = ["kind", "file", "sha256", "artist", "name", "score", "best_clip_score", "llr", "log10_lr",
+                               "percentile", "rank", "selected_by", "duration_seconds", "speech_seconds", "windows",
+                               "speech_windows", "segments", "seconds", "row", "rows", "error", "warnings", "model_id",
+                               "scanned_at", "settings"]
+        for (name, columns) in [("synthetic", beforeSynthetic), ("settings", Array(beforeSynthetic.dropLast()))] {
+            let written = Self.records(settings: columns.contains("settings") ? settings : nil)[0]
+            let cells = csvCells(String(decoding: try ScanFormat.csv.encode(written), as: UTF8.self))[0]
+            let byColumn = Dictionary(uniqueKeysWithValues: zip(ScanFormat.csvColumns, cells))
+            let quoted = columns.map { "\"" + byColumn[$0]!.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            let dir = try Support.temporaryDirectory()
+            let path = dir.appendingPathComponent("before-\(name).csv").path
+            try Data((columns.joined(separator: ",") + "\n" + quoted.joined(separator: ",") + "\n").utf8)
+                .write(to: URL(fileURLWithPath: path))
+            let (out, index) = try ScanOutput.open(path: path, format: .csv, resume: true)
+            #expect(index.records == [written], "a file written before the \(name) column(s) reads back")
+            try out.write(ScanRecord.records(for: FileResult(path: ScanPath("b.wav"), sha256: "bb", seconds: 1), modelID: "test",
+                                             scannedAt: "t", settings: settings))
+            out.close()
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            let rows = csvCells(text)
+            #expect(rows.count == 3)
+            #expect(rows.allSatisfy { $0.count == columns.count }, "appended rows keep the file's columns")
+            #expect(try ScanFormat.csv.parse(Data(text.utf8)).records.map(\.file) == ["a.wav", "b.wav"])
+        }
     }
 
     @Test("a CSV header cut off by a kill is started over")

@@ -127,6 +127,66 @@ struct APIRoutesTests {
         #expect(try h.uploadsLeft().isEmpty)
     }
 
+    /// `POST /v1/synthetic` answers what the use case gives for the same file, under the upload's own name; compare
+    /// adds the indicator when asked; the report shows it by default and leaves it out with synthetic=false.
+    @Test func syntheticSpeechCheckAnswersWhatTheUseCaseGives() async throws {
+        let h = try await ServerHarness()
+        defer { h.remove() }
+        let analyzer = try h.services.synthetic.get()
+        let direct = try analyzer.analyze(path: ServerHarness.repoRoot.appendingPathComponent("samples/suspect_ad.wav").path)
+        try await h.run { client in
+            var form = Multipart()
+            form.file("clip", "suspect_ad.wav", try ServerHarness.sample("suspect_ad.wav"))
+            let judged = try await client.post("/v1/synthetic", form, token: h.examiner)
+            #expect(judged.status == .ok, "\(judged.text)")
+            #expect(judged.object["file"] as? String == "suspect_ad.wav")
+            #expect(judged.object["sha256"] as? String == direct.sha256)
+            let score = try #require(judged.object["score"] as? Double)
+            let llr = try #require(judged.object["llr"] as? Double)
+            #expect(abs(score - direct.score) < 1e-9 && abs(llr - direct.llr!) < 1e-9)
+            let windows = try #require(judged.object["windows"] as? [[String: Any]])
+            #expect(windows.count == direct.windows.count && windows.allSatisfy { ($0["logits"] as? [Double])?.count == 2 })
+            #expect(judged.object["verdict"] as? String == direct.verdict)
+            #expect((judged.object["caveat"] as? String)?.contains("not proof") == true)
+            #expect(!judged.text.contains(h.dir.path))
+
+            // An artist token may not; no clip, or not audio: clear 4xx errors, never a 500.
+            #expect(try await client.post("/v1/synthetic", form, token: h.artist).status == .forbidden)
+            var empty = Multipart()
+            empty.field("note", "no clip")
+            let missing = try await client.post("/v1/synthetic", empty, token: h.examiner)
+            #expect(missing.status == .badRequest && (missing.object["error"] as? String)?.contains("'clip'") == true)
+            var text = Multipart()
+            text.file("clip", "notes.wav", Data("not audio at all".utf8))
+            let refused = try await client.post("/v1/synthetic", text, token: h.examiner)
+            #expect(refused.status == .unprocessableContent, "\(refused.text)")
+            #expect((refused.object["error"] as? String)?.contains("notes.wav") == true, "\(refused.text)")
+
+            // compare: the indicator of each uploaded clip with synthetic=true, none without.
+            var pair = Multipart()
+            pair.file("clip", "suspect_ad.wav", try ServerHarness.sample("suspect_ad.wav"))
+            pair.file("other", "bob_1.wav", try ServerHarness.sample("bob_1.wav"))
+            pair.field("synthetic", "true")
+            let compared = try await client.post("/v1/compare", pair, token: h.examiner)
+            #expect(compared.status == .ok, "\(compared.text)")
+            let indicators = try #require(compared.object["synthetic_speech"] as? [[String: Any]])
+            #expect(indicators.compactMap { $0["file"] as? String } == ["suspect_ad.wav", "bob_1.wav"])
+            #expect(abs((indicators[0]["score"] as? Double ?? .nan) - direct.score) < 1e-9)
+
+            #expect(try await client.enrolAlice(token: h.admin).status == .created)
+            for (field, shown) in [(nil, true), ("false", false)] as [(String?, Bool)] {
+                var report = Multipart()
+                report.file("clip", "suspect_ad.wav", try ServerHarness.sample("suspect_ad.wav"))
+                report.field("artist", "alice-example")
+                if let field { report.field("synthetic", field) }
+                let page = try await client.post("/v1/report", report, token: h.examiner)
+                #expect(page.status == .ok, "\(page.text.prefix(300))")
+                #expect(page.text.contains("Synthetic-speech indicator") == shown, "synthetic field \(field ?? "absent")")
+            }
+        }
+        #expect(try h.uploadsLeft().isEmpty)
+    }
+
     @Test func consentIsWithdrawnAndTheArtistErased() async throws {
         let h = try await ServerHarness()
         defer { h.remove() }

@@ -43,7 +43,11 @@ struct ServerHarness {
         analyzer.mixtureCheck = SpeakerMixtureCheck.screen(in: embedder).map { SpeakerMixtureCheck(screen: $0) }
         let scoring = try EvidenceSelection().load(modelID: embedder.modelID)
         let report = Result<ScoringSystem, any Error> { try EvidenceSelection().withDefaults.load(modelID: embedder.modelID) }
+        let synthetic = Result<SyntheticSpeechAnalyzer, any Error> {
+            try AssessSyntheticSpeech.makeAnalyzer(modelFile: Self.repoRoot.appendingPathComponent("models/\(AASISTSource.fileName)"))
+        }
         services = ServerServices(store: store, tokens: tokens, analyzer: analyzer, scoring: scoring, reportScoring: report,
+                                  synthetic: synthetic,
                                   uploads: try UploadArea(root: dir.appendingPathComponent("uploads")), limits: limits)
         let a = try await TokenIssuer.create(role: .admin, artistID: nil, label: "test admin", in: tokens)
         admin = a.secret

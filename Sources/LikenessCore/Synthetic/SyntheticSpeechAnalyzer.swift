@@ -1,5 +1,6 @@
 import Foundation
 import LikenessAudio
+import LikenessScan
 import LikenessVAD
 import LikenessVoiceprint
 
@@ -72,5 +73,25 @@ public struct SyntheticSpeechAnalyzer: Sendable {
     public func analyzeAll(paths: [String], progress: (@Sendable (Int, Int) -> Void)? = nil) -> [Result<SyntheticSpeechResult, any Error>] {
         BLAS.setSingleThreaded()
         return ParallelMap.results(count: paths.count, progress: progress) { try analyze(path: paths[$0]) }
+    }
+}
+
+extension SyntheticSpeechAnalyzer {
+    /// The analyzer's detector and calibration as a scan uses them (`scan --synthetic`, `ScanSyntheticCheck`).
+    /// The settings text names the detector's weights and the calibration's map, so `--resume` refuses to mix rows
+    /// judged by another detector or calibration.
+    public var scanCheck: ScanSyntheticCheck {
+        let identity = detector.identity
+        var text = identity.id + (identity.sha256.map { " (sha256 \($0.prefix(16)))" } ?? "")
+        if let calibration {
+            text += String(format: ", calibrated: scale %.6g offset %.6g", calibration.calibration.scale, calibration.calibration.offset)
+        } else {
+            text += ", uncalibrated"
+        }
+        var llr: (@Sendable (Double) -> Double)?
+        if let calibration { llr = { calibration.llr($0) } }
+        var check = ScanSyntheticCheck(detector: detector, llr: llr, settingsText: text)
+        check.maximumSeconds = maximumSeconds
+        return check
     }
 }

@@ -15,13 +15,15 @@ public struct PreparedScan: Sendable {
     let windowed: any WindowedSpeakerEmbedder
     let windowedScorer: ArtistScorer
     let confirmer: Confirmer?
+    let synthetic: ScanSyntheticCheck?
     /// Artists searched (for the audit event).
     public let artistsSearched: Int
     public let screenStatement: ScanAudit.ScreenStatement?
 
     /// A scanner for one thread (scanners are not Sendable: one per worker thread).
     public func makeScanner() -> FileScanner {
-        FileScanner(voiceprinter: windowed, scorer: windowedScorer, options: options, confirmer: confirmer, pool: nil)
+        FileScanner(voiceprinter: windowed, scorer: windowedScorer, options: options, confirmer: confirmer, pool: nil,
+                    synthetic: synthetic)
     }
 
     /// The rows of one scanned file, as `scan` writes them.
@@ -52,14 +54,14 @@ extension Scan {
         let stages = try await self.stages(scorer: scorer, registryName: registryName)
         try options.validate(calibrated: (stages.confirmer?.scorer ?? stages.windowedScorer).calibration != nil)
         let settings = ScanRunner.settings(options: options, voiceprinter: stages.windowed, scorer: stages.windowedScorer,
-                                           confirmer: stages.confirmer)
+                                           confirmer: stages.confirmer, synthetic: synthetic)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let settingsJSON = String(decoding: try encoder.encode(settings), as: UTF8.self)
         let modelOfRows = stages.confirmer?.embedder.modelID ?? stages.windowed.modelID
         return PreparedScan(
             modelID: modelOfRows, settings: settings, settingsJSON: settingsJSON, options: options, windowed: stages.windowed,
-            windowedScorer: stages.windowedScorer, confirmer: stages.confirmer, artistsSearched: scorer.count,
+            windowedScorer: stages.windowedScorer, confirmer: stages.confirmer, synthetic: synthetic, artistsSearched: scorer.count,
             screenStatement: stages.confirmer.map { _ in ScanAudit.ScreenStatement(model: stages.windowed.identity, options: options) })
     }
 }

@@ -21,9 +21,12 @@ public struct Scan: Sendable {
     public let screen: (any WindowedSpeakerEmbedder)?
     public let scoring: ScoringSystem
     public let request: ScanRequest
+    /// Judges the audio of supported hits for synthetic speech (`scan --synthetic`); nil: not judged.
+    public let synthetic: ScanSyntheticCheck?
 
     public init(registry: Registry, embedder: any SpeakerEmbedder, screen: (any WindowedSpeakerEmbedder)? = nil,
-                scoring: ScoringSystem, request: ScanRequest) {
+                scoring: ScoringSystem, request: ScanRequest, synthetic: ScanSyntheticCheck? = nil) {
+        self.synthetic = synthetic
         self.registry = registry
         self.embedder = embedder
         self.screen = screen
@@ -84,7 +87,7 @@ public struct Scan: Sendable {
                                       calibration: scoring.calibration, cohort: scoring.cohort)
         let stages = try await self.stages(scorer: scorer, registryName: registryName)
         let settings = ScanRunner.settings(options: options, voiceprinter: stages.windowed, scorer: stages.windowedScorer,
-                                           confirmer: stages.confirmer)
+                                           confirmer: stages.confirmer, synthetic: synthetic)
         let listed = try ScanWalker.items(arguments: request.paths.map { ScanPath($0) },
                                           manifests: request.manifests.map { ScanPath($0) })
         let items = request.shard.map { $0.select(listed) } ?? listed
@@ -115,7 +118,7 @@ public struct Scan: Sendable {
         do {
             summary = try ScanRunner.run(
                 items: items, voiceprinter: stages.windowed, scorer: stages.windowedScorer, confirmer: stages.confirmer,
-                options: options, output: output, resume: resumed,
+                synthetic: synthetic, options: options, output: output, resume: resumed,
                 allowChangedSettings: request.force, onRecords: { collected.add($0) }, onProgress: onProgress)
         } catch {
             // Refused before scanning (settings, options): nothing to record. Failed mid-scan (the output
@@ -135,6 +138,10 @@ public struct Scan: Sendable {
                                                     tileSeconds: Double(stages.windowed.tileSamples) / 16000,
                                                     confirmer: stages.confirmer, screen: stages.confirmer.map { _ in stages.windowed })
         parameters["audit head"] = head?.text
+        if let synthetic {
+            parameters["synthetic-speech check"] = "\(synthetic.settingsText): the audio of each hit (a short file whole, "
+                + "a long recording's segments of the artist) judged by the detector; \(SyntheticSpeechResult.caveat)"
+        }
         // In the summary report's method table and the provenance: who was left out, and why.
         parameters["withdrawn consent"] = request.includeUnconsented
             ? "scanned too (--include-unconsented)"

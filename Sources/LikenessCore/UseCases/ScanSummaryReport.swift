@@ -12,7 +12,7 @@ enum ScanSummaryReport {
                 segments: r.segments?.map {
                     ScanReport.Segment(start: $0.start, end: $0.end, maxScore: $0.maxScore, meanScore: $0.meanScore,
                                        windows: $0.windows, maxLog10LR: $0.maxLog10LR)
-                })
+                }, syntheticLog10LR: r.syntheticLLR.map { $0 / M_LN10 }, syntheticScore: r.syntheticScore)
         }
         let failures = records.filter { $0.kind == .error }.map { ScanReport.Failure(file: $0.file, error: $0.error ?? "") }
         // One entry per file: a file's first record carries its duration.

@@ -108,9 +108,13 @@ extension VoiceComparison {
 
     /// The comparison with the synthetic-speech indicator run on its clips (`paths`: a, then b when there is one).
     /// Errors name the clip (`SyntheticSpeechAnalyzer.analyze`).
-    public func addingSyntheticSpeech(_ analyzer: SyntheticSpeechAnalyzer, paths: [String]) throws -> VoiceComparison {
+    /// `parallel`: the clips at once on all cores (the CLI); false: one after another on the calling thread (a
+    /// server worker, which is already one of many).
+    public func addingSyntheticSpeech(_ analyzer: SyntheticSpeechAnalyzer, paths: [String], parallel: Bool = true) throws -> VoiceComparison {
         var copy = self
-        copy.syntheticSpeech = try analyzer.analyzeAll(paths: paths).map { try $0.get() }
+        copy.syntheticSpeech = parallel
+            ? try analyzer.analyzeAll(paths: paths).map { try $0.get() }
+            : try paths.map { try analyzer.analyze(path: $0) }
         return copy
     }
 }

@@ -36,6 +36,8 @@ public struct ScanHit: Sendable, Equatable {
     public var supported: Bool
     /// Where the voice is likely (long recordings only), in time order.
     public var segments: [ScanSegment]
+    /// The synthetic-speech indicator on the hit's audio (`scan --synthetic`, supported hits only).
+    public var synthetic: ScanSyntheticVerdict?
 
     public init(artist: String, name: String, score: Double, bestClipScore: Double, llr: Double?, log10LR: Double?,
                 percentile: Double?, rank: Int, selectedBy: Selection, supported: Bool = true, segments: [ScanSegment]) {
@@ -122,10 +124,13 @@ public final class FileScanner {
     public let confirmer: Confirmer?
     /// Where encoder batches of long recordings go, so idle workers can help; nil runs them inline.
     public let pool: EncoderPool?
+    /// Judges the audio of supported hits for synthetic speech (`ScanSyntheticCheck`); nil: not judged.
+    public let synthetic: ScanSyntheticCheck?
     static let sampleRate = 16000
 
     public init(voiceprinter: any WindowedSpeakerEmbedder, scorer: ArtistScorer, options: ScanOptions,
-                confirmer: Confirmer? = nil, pool: EncoderPool? = nil) {
+                confirmer: Confirmer? = nil, pool: EncoderPool? = nil, synthetic: ScanSyntheticCheck? = nil) {
+        self.synthetic = synthetic
         self.voiceprinter = voiceprinter
         self.scorer = scorer
         self.options = options
@@ -181,7 +186,8 @@ public final class FileScanner {
                         result.error = Self.cause(error, path: path)
                     }
                 }
-                result.warnings = stream.warnings.map { Self.cause($0, path: path) }
+                // The decoder's warnings first; the analysis may have added its own (the synthetic-speech check).
+                result.warnings = stream.warnings.map { Self.cause($0, path: path) } + result.warnings
                 result.seconds = elapsed()
                 return .scanned(result)
             }
@@ -251,6 +257,7 @@ public final class FileScanner {
             } else {
                 result.hits = try hits(for: embedding, segments: engine.segments)
             }
+            judgeSynthetic(&result, whole: nil, path: path)
         } else {
             result.durationSeconds = Double(head.count) / Double(Self.sampleRate)
             try refuseWithoutSpeech()
@@ -259,6 +266,7 @@ public final class FileScanner {
             let voiceprint = try embedder.embed(samples16k: head, preprocess: options.preprocess)
             result.speechSeconds = voiceprint.speechSeconds
             result.hits = try hits(for: voiceprint.embedding, segments: [:], scorer: confirmer?.scorer ?? scorer)
+            judgeSynthetic(&result, whole: head, path: path)
         }
     }
 

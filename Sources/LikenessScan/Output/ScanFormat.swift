@@ -22,13 +22,16 @@ public enum ScanFormat: String, Sendable, CaseIterable {
 
     public static let csvColumns = [
         "kind", "file", "sha256", "artist", "name", "score", "best_clip_score", "llr", "log10_lr", "percentile",
+        "synthetic_score", "synthetic_llr", "synthetic_seconds",
         "rank", "selected_by", "duration_seconds", "speech_seconds", "windows", "speech_windows", "segments",
         "seconds", "row", "rows", "error", "warnings", "model_id", "scanned_at", "settings",
     ]
 
-    /// The columns of CSV written before `settings` was recorded; such a file is read, and resumed in its
-    /// own columns.
-    static let legacyCSVColumns = Array(csvColumns.dropLast())
+    /// The columns of CSV written before the synthetic-speech columns, and before `settings` was recorded; such
+    /// files are read, and resumed in their own columns.
+    static let columnsBeforeSynthetic = csvColumns.filter { !$0.hasPrefix("synthetic_") }
+    static let legacyCSVColumns = Array(columnsBeforeSynthetic.dropLast())
+    static let acceptedCSVHeaders = [csvColumns, columnsBeforeSynthetic, legacyCSVColumns]
 
     /// Columns holding text (the others hold numbers or JSON), in which CSV neutralises formulas.
     static let csvTextColumns: Set<String> = [
@@ -104,7 +107,7 @@ public enum ScanFormat: String, Sendable, CaseIterable {
                 }
                 return ([], 0, nil)
             }
-            guard header.fields == Self.csvColumns || header.fields == Self.legacyCSVColumns else {
+            guard Self.acceptedCSVHeaders.contains(header.fields) else {
                 throw ScanOutputError.notScanOutput(line: 1)
             }
             columns = header.fields

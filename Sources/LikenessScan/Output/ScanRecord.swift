@@ -37,6 +37,12 @@ public struct ScanRecord: Codable, Sendable, Equatable {
     public var speechWindows: Int?
     /// The artist's segments in this file (long recordings; empty when none).
     public var segments: [ScanSegment]?
+    /// `scan --synthetic`, hit rows: the synthetic-speech indicator on the hit's audio (`ScanSyntheticCheck`): the
+    /// detector's mean window score (higher: more like a human recording), its calibrated natural-log LR of a
+    /// human recording against synthetic speech, and the seconds judged.
+    public var syntheticScore: Double?
+    public var syntheticLLR: Double?
+    public var syntheticSeconds: Double?
     /// Wall-clock seconds spent on the file.
     public var seconds: Double
     public var row: Int
@@ -61,6 +67,9 @@ public struct ScanRecord: Codable, Sendable, Equatable {
         case speechWindows = "speech_windows"
         case modelID = "model_id"
         case scannedAt = "scanned_at"
+        case syntheticScore = "synthetic_score"
+        case syntheticLLR = "synthetic_llr"
+        case syntheticSeconds = "synthetic_seconds"
     }
 
     /// The records of one file: one per listed artist (`hit` or `best_match`, best first), else one `no_hit` or
@@ -93,6 +102,9 @@ public struct ScanRecord: Codable, Sendable, Equatable {
                             meanScore: round($0.meanScore, 6), windows: $0.windows,
                             maxLog10LR: $0.maxLog10LR.map { round($0, 6) })
             }
+            r.syntheticScore = hit.synthetic.map { round($0.score, 6) }
+            r.syntheticLLR = hit.synthetic?.llr.map { round($0, 6) }
+            r.syntheticSeconds = hit.synthetic.map { round($0.seconds, 3) }
             r.row = i + 1
             r.rows = result.hits.count
             return r
@@ -156,6 +168,9 @@ public struct ScanSettings: Codable, Sendable, Equatable {
     /// Two-stage scans: the screening model and its parameters (`Confirmer.screenSettings`); nil when the
     /// scoring model analyses long recordings itself (and in rows written before two-stage scans).
     public var screen: String?
+    /// `scan --synthetic`: the synthetic-speech detector and its calibration (`ScanSyntheticCheck.settingsText`);
+    /// nil: hits were not judged.
+    public var synthetic: String?
 
     /// The analysis method of this version for GE2E (`GE2EVoiceprinter.tileAnalysis`). Change it whenever the
     /// numbers a scan writes would change.
@@ -164,7 +179,7 @@ public struct ScanSettings: Codable, Sendable, Equatable {
     public init(hits: String, segments: String, window: Double, hop: Double, segmentOver: Double,
                 windowMinSpeech: Double, segmentGap: Double, maxDuration: Double, preprocess: Bool,
                 artists: [String]?, calibration: String?, cohort: String?, analysis: String? = currentAnalysis,
-                screen: String? = nil) {
+                screen: String? = nil, synthetic: String? = nil) {
         self.hits = hits
         self.segments = segments
         self.window = window
@@ -179,6 +194,7 @@ public struct ScanSettings: Codable, Sendable, Equatable {
         self.cohort = cohort
         self.analysis = analysis
         self.screen = screen
+        self.synthetic = synthetic
     }
 
     /// The settings of a scan with `options` and `scorer`. The artist filter is the scorer's artists when
@@ -189,7 +205,8 @@ public struct ScanSettings: Codable, Sendable, Equatable {
     /// (`Confirmer.analysis`). `segmentRule`: the rule that marks segments when it is not the windowed
     /// model's (`Confirmer.rule`). `screen`: a two-stage scan's screen (`Confirmer.screenSettings`).
     public init(options: ScanOptions, scorer: ArtistScorer, precision: ModelPrecision = .float32,
-                analysis: String = currentAnalysis, segmentRule: WindowRule? = nil, screen: String? = nil) {
+                analysis: String = currentAnalysis, segmentRule: WindowRule? = nil, screen: String? = nil,
+                synthetic: String? = nil) {
         switch options.hitRule {
         case .top(let k): hits = "--top \(k)"
         case .minScore(let s): hits = "--min-score \(Self.number(s))"
@@ -217,10 +234,11 @@ public struct ScanSettings: Codable, Sendable, Equatable {
         cohort = scorer.cohort.map { "\($0.name) (\($0.voices.count) voices)" }
         self.analysis = analysis + (precision == .float32 ? "" : "; \(precision.rawValue) LSTM products")
         self.screen = screen
+        self.synthetic = synthetic
     }
 
     enum CodingKeys: String, CodingKey {
-        case hits, segments, window, hop, preprocess, artists, calibration, cohort, analysis, screen
+        case hits, segments, window, hop, preprocess, artists, calibration, cohort, analysis, screen, synthetic
         case segmentOver = "segment_over"
         case windowMinSpeech = "window_min_speech"
         case segmentGap = "segment_gap"
@@ -249,6 +267,7 @@ public struct ScanSettings: Codable, Sendable, Equatable {
         check("calibration", earlier.calibration ?? "none", calibration ?? "none")
         check("cohort", earlier.cohort ?? "none", cohort ?? "none")
         check("analysis", earlier.analysis ?? "(not recorded)", analysis ?? "(not recorded)")
+        check("synthetic-speech check (--synthetic)", earlier.synthetic ?? "off", synthetic ?? "off")
         check("screen", earlier.screen ?? "none", screen ?? "none")
         return out
     }

@@ -68,17 +68,19 @@ public enum ScanRunner {
     /// is refused before anything is scanned (`ResumeIndex.checkSettings`) unless `allowChangedSettings`.
     /// With a `confirmer`, `voiceprinter` and `scorer` only screen long recordings and every row is the
     /// confirming model's (`Confirmer`); the rows' model and settings are then the confirming model's, with the
-    /// screen recorded too (`settings(...)`).
+    /// screen recorded too (`settings(...)`). With `synthetic`, supported hits are also judged for synthetic speech
+    /// (`ScanSyntheticCheck`).
     public static func run(
         items: [ScanItem], voiceprinter: any WindowedSpeakerEmbedder, scorer: ArtistScorer, confirmer: Confirmer? = nil,
-        options: ScanOptions,
+        synthetic: ScanSyntheticCheck? = nil, options: ScanOptions,
         output: ScanOutput, resume: ResumeIndex = ResumeIndex(records: []), allowChangedSettings: Bool = false,
         progressInterval: Double = 0.25,
         onRecords: @escaping @Sendable ([ScanRecord]) -> Void = { _ in },
         onProgress: @escaping @Sendable (ScanProgress) -> Void = { _ in }
     ) throws -> ScanSummary {
         try options.validate(calibrated: (confirmer?.scorer ?? scorer).calibration != nil)
-        let settings = Self.settings(options: options, voiceprinter: voiceprinter, scorer: scorer, confirmer: confirmer)
+        let settings = Self.settings(options: options, voiceprinter: voiceprinter, scorer: scorer, confirmer: confirmer,
+                                     synthetic: synthetic)
         let modelID = confirmer?.embedder.modelID ?? voiceprinter.modelID
         if !allowChangedSettings {
             try resume.checkSettings(settings, modelID: modelID, path: output.path ?? "the output")
@@ -104,7 +106,7 @@ public enum ScanRunner {
             done.enter()
             Thread {
                 let scanner = FileScanner(voiceprinter: voiceprinter, scorer: scorer, options: options,
-                                          confirmer: confirmer, pool: workers > 1 ? pool : nil)
+                                          confirmer: confirmer, pool: workers > 1 ? pool : nil, synthetic: synthetic)
                 while let k = state.nextIndex() {
                     let i = order[k]
                     var decoded = 0.0
@@ -142,17 +144,18 @@ public enum ScanRunner {
     }
 
     /// The settings every row records: the scoring model's (the confirming model's in a two-stage scan, with
-    /// its segment rule, and the screen's model and parameters).
+    /// its segment rule, and the screen's model and parameters), and the synthetic-speech check's.
     public static func settings(options: ScanOptions, voiceprinter: any WindowedSpeakerEmbedder, scorer: ArtistScorer,
-                                confirmer: Confirmer?) -> ScanSettings {
+                                confirmer: Confirmer?, synthetic: ScanSyntheticCheck? = nil) -> ScanSettings {
         guard let confirmer else {
             return ScanSettings(options: options, scorer: scorer, precision: voiceprinter.identity.precision ?? .float32,
-                                analysis: voiceprinter.tileAnalysis)
+                                analysis: voiceprinter.tileAnalysis, synthetic: synthetic?.settingsText)
         }
         return ScanSettings(options: options, scorer: confirmer.scorer,
                             precision: confirmer.embedder.identity.precision ?? .float32,
                             analysis: confirmer.analysis(screen: voiceprinter), segmentRule: confirmer.rule,
-                            screen: Confirmer.screenSettings(screen: voiceprinter, options: options))
+                            screen: Confirmer.screenSettings(screen: voiceprinter, options: options),
+                            synthetic: synthetic?.settingsText)
     }
 
     /// Declared audio length of each item (nil: unknown, or not openable as audio).

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Where API tokens are kept: only the SHA-256 of each secret (hashed at rest), with the token's record.
-/// Implementations: `SQLiteTokenStore` (a file beside the registry), `InMemoryTokenStore` (tests).
+/// Implementations: `SQLiteTokenStore` (a file beside an SQLite registry), `PostgresTokenStore` (a table in a
+/// PostgreSQL registry's database), `InMemoryTokenStore` (tests).
 public protocol TokenStore: Sendable {
     /// Where the tokens live, for messages.
     var location: String { get }

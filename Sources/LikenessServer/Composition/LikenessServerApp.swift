@@ -41,6 +41,7 @@ public enum LikenessServerApp {
     ) throws -> some ApplicationProtocol {
         let limits = services.limits
         let http = HTTP1Channel.Configuration(
+            additionalChannelHandlers: [ParserErrorAnswer(maxHeaderBytes: limits.maxHeaderBytes)],
             idleTimeout: .milliseconds(Int64(limits.idleTimeoutSeconds * 1000)),
             httpDecoderConfiguration: .init(maxHeaderFieldSize: limits.maxHeaderBytes, maxHeaderListSize: limits.maxHeaderBytes,
                                             maxHeaderFieldCount: 100))

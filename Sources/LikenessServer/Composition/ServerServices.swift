@@ -18,6 +18,9 @@ public struct ServerServices: Sendable {
     /// Scoring for reports (the CLI's `report` uses the shipped calibration and cohort by default), or why there
     /// is none for this model (the report route then answers 422 with the reason).
     public let reportScoring: Result<ScoringSystem, any Error>
+    /// The synthetic-speech indicator (`POST /v1/synthetic`, compare's `synthetic` field, reports), or why there
+    /// is none (its model missing: those answer 422 with the reason, the rest of the API works).
+    public let synthetic: Result<SyntheticSpeechAnalyzer, any Error>
     /// The statement the web page shows an artist and records as their consent when they accept it.
     public let consentText: String
     public let uploads: UploadArea
@@ -25,13 +28,15 @@ public struct ServerServices: Sendable {
     public let limits: ServerLimits
 
     public init(store: any RegistryStore, tokens: any TokenStore, analyzer: ClipAnalyzer, scoring: ScoringSystem,
-                reportScoring: Result<ScoringSystem, any Error>, consentText: String = ServerServices.defaultConsentText,
+                reportScoring: Result<ScoringSystem, any Error>, synthetic: Result<SyntheticSpeechAnalyzer, any Error>,
+                consentText: String = ServerServices.defaultConsentText,
                 uploads: UploadArea, limits: ServerLimits = ServerLimits()) {
         self.store = store
         self.tokens = tokens
         self.analyzer = analyzer
         self.scoring = scoring
         self.reportScoring = reportScoring
+        self.synthetic = synthetic
         self.consentText = consentText
         self.uploads = uploads
         self.limits = limits
@@ -47,6 +52,14 @@ public struct ServerServices: Sendable {
     /// The registry as one request's token sees it: every audit event it records names the token (`TokenAuditStore`).
     func registry(for token: APIToken) -> Registry {
         Registry(store: TokenAuditStore(base: store, tokenID: token.id))
+    }
+
+    /// The synthetic-speech analyzer, or a 422 saying why this server has none.
+    func syntheticAnalyzer() throws -> SyntheticSpeechAnalyzer {
+        switch synthetic {
+        case .success(let analyzer): return analyzer
+        case .failure(let error): throw APIError(.unprocessableContent, "the synthetic-speech indicator is not available on this server: \(error)")
+        }
     }
 
     /// The request body, at most `maxUploadBytes` (413 beyond, before reading it when Content-Length says so).

@@ -48,6 +48,13 @@ struct ScanCommand: AsyncParsableCommand {
         unless --force is given. In CSV, text that a spreadsheet would run as a formula (starting with \
         = + - or @) gets a leading '.
 
+        Synthetic speech: with --synthetic, every hit's audio is also judged by the synthetic-speech indicator (see \
+        likeness synthetic --help): a short file whole, a long recording's segments of the artist (at most 600 s). Hit \
+        rows then carry synthetic_score (higher is more like a human recording), synthetic_llr (the natural-log \
+        likelihood ratio of a human recording against synthetic speech) and synthetic_seconds (the audio judged). It \
+        is an auxiliary indicator, not proof: detectors trained on one family of speech generators can miss others. \
+        Off by default, as it costs about as much again as the likeness analysis of the hits' audio.
+
         Artists whose consent is withdrawn (likeness artists consent ID --withdraw) are not scanned for \
         unless --include-unconsented is given; a note on stderr and the JSON summary say how many were left \
         out.
@@ -64,6 +71,7 @@ struct ScanCommand: AsyncParsableCommand {
               --out hits.csv --report summary.html
           likeness scan podcasts/ --artist alice-example --out podcasts.jsonl \\
               --resume --json
+          likeness scan ads/ --synthetic --out ads.csv
           likeness scan /data/incoming --shard 3/8 --out part-3.jsonl
           likeness scan /mnt/archive --queue postgres://scan@db.example/likeness
         """
@@ -137,6 +145,9 @@ struct ScanCommand: AsyncParsableCommand {
 
     @Flag(help: "No progress bar (it is shown only when stderr is a terminal anyway).")
     var noProgress = false
+
+    @Flag(help: "Also judge the audio of every hit with the synthetic-speech indicator (AASIST: human recording or synthetic speech, an auxiliary calibrated LR): a short file whole, a long recording's segments of the artist. Adds synthetic_score, synthetic_llr and synthetic_seconds to hit rows; costs about as much again as the likeness analysis of that audio.")
+    var synthetic = false
 
     @Flag(help: "Scan for artists whose consent is withdrawn too (by default they are left out, with a note).")
     var includeUnconsented = false
@@ -214,7 +225,8 @@ struct ScanCommand: AsyncParsableCommand {
             screen = windowed
         }
         let scoring = try evidence.selection.load(modelID: embedder.modelID)
-        return Scan(registry: registry, embedder: embedder, screen: screen, scoring: scoring, request: request)
+        let check = synthetic ? try AssessSyntheticSpeech.makeAnalyzer().scanCheck : nil
+        return Scan(registry: registry, embedder: embedder, screen: screen, scoring: scoring, request: request, synthetic: check)
     }
 
     func run() async throws {

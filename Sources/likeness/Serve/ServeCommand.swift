@@ -64,13 +64,17 @@ struct ServeCommand: AsyncParsableCommand {
             let scoring = try evidence.selection.load(modelID: modelID)
             let reportSelection = evidence.selection.withDefaults
             let reportScoring = Result<ScoringSystem, any Error> { try reportSelection.load(modelID: modelID) }
+            let synthetic = Result<SyntheticSpeechAnalyzer, any Error> { try AssessSyntheticSpeech.makeAnalyzer() }
+            if case .failure(let error) = synthetic {
+                Output.warn("the synthetic-speech indicator is not available (POST /v1/synthetic and reports will say so): \(error)")
+            }
             let uploadRoot = uploadDir.map { URL(fileURLWithPath: $0) }
                 ?? FileManager.default.temporaryDirectory.appendingPathComponent("likeness-uploads-\(ProcessInfo.processInfo.processIdentifier)")
             let uploads = try UploadArea(root: uploadRoot)
             defer { try? FileManager.default.removeItem(at: uploadRoot) }
             let services = ServerServices(
-                store: try registry.openStore(), tokens: try SQLiteTokenStore(url: try TokenCommand.url(registry), createIfMissing: true),
-                analyzer: analyzer, scoring: scoring, reportScoring: reportScoring,
+                store: try registry.openStore(), tokens: try await TokenCommand.store(registry, create: true),
+                analyzer: analyzer, scoring: scoring, reportScoring: reportScoring, synthetic: synthetic,
                 consentText: try consentFile.map(ConsentStatementFile.read) ?? ServerServices.defaultConsentText,
                 uploads: uploads, limits: limits)
             var logger = Logger(label: "likeness.serve")

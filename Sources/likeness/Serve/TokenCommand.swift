@@ -8,18 +8,19 @@ import LikenessServer
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "token",
-        abstract: "Create, list or revoke API tokens (stored hashed in <registry>.tokens.sqlite).",
+        abstract: "Create, list or revoke API tokens (stored hashed: in <registry>.tokens.sqlite, or in a PostgreSQL registry's database).",
         subcommands: [Create.self, List.self, Revoke.self])
 
-    /// The token file beside the registry.
-    /// The token file beside an SQLite registry. A PostgreSQL registry has no folder to keep it in, and tokens
-    /// are not yet stored in the database: refused, naming the option.
-    static func url(_ registry: RegistryOptions) throws -> URL {
-        guard let path = registry.filePath else {
-            throw CLIError("--registry \(registry.displayName): API tokens are kept in a file beside an SQLite registry; "
-                           + "likeness serve does not support a PostgreSQL registry yet")
+    /// The registry's token store: a file beside an SQLite registry (`SQLiteTokenStore`), a table in a PostgreSQL
+    /// registry's database (`PostgresTokenStore`, so every server using the registry honours the same tokens).
+    /// `create`: make the store when missing (token create, serve); else a missing one is an error naming it.
+    static func store(_ registry: RegistryOptions, create: Bool) async throws -> any TokenStore {
+        switch registry.target {
+        case .file(let url):
+            return try SQLiteTokenStore(url: SQLiteTokenStore.url(besideRegistry: url), createIfMissing: create)
+        case .server(let url):
+            return try await PostgresTokenStore(url: url, createIfMissing: create)
         }
-        return SQLiteTokenStore.url(besideRegistry: URL(fileURLWithPath: path))
     }
 
     struct Create: AsyncParsableCommand {
@@ -39,7 +40,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var registry: RegistryOptions
 
         func run() async throws {
-            let store = try SQLiteTokenStore(url: try TokenCommand.url(registry), createIfMissing: true)
+            let store = try await TokenCommand.store(registry, create: true)
             let issued: TokenIssuer.Issued
             do { issued = try await TokenIssuer.create(role: role, artistID: artist, label: label, in: store) } catch let e as TokenIssuerError {
                 throw CLIError(e.description)
@@ -56,7 +57,7 @@ struct TokenCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let tokens = try await SQLiteTokenStore(url: try TokenCommand.url(registry), createIfMissing: false).tokens()
+            let tokens = try await TokenCommand.store(registry, create: false).tokens()
             if json { return try Output.printJSON(tokens) }
             for t in tokens {
                 print([t.id, t.role.rawValue, t.artistID ?? "-", "created \(t.createdAt)", t.revokedAt.map { "REVOKED \($0)" } ?? "active",
@@ -71,7 +72,7 @@ struct TokenCommand: AsyncParsableCommand {
         @OptionGroup var registry: RegistryOptions
 
         func run() async throws {
-            let store = try SQLiteTokenStore(url: try TokenCommand.url(registry), createIfMissing: false)
+            let store = try await TokenCommand.store(registry, create: false)
             let stamp = ISO8601DateFormatter().string(from: Date())
             guard try await store.revoke(id: id, at: stamp) else { throw CLIError("no active token \(id) in \(store.location)") }
             print("revoked \(id)")
