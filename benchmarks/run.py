@@ -164,8 +164,8 @@ def bench_embed():
     text += (f"Input: 10 minutes of speech ({source}). One thread each (OpenBLAS / torch set to 1); best of 3 runs.\n"
              "Operation CPU time measured in-process; whole-process CPU and peak RSS measured by wait4 on the child\n"
              "(Resemblyzer's process includes importing torch and librosa). float32 is the default and reproduces\n"
-             "Resemblyzer; int8 is `--precision int8` (8-bit LSTM products on AVX-512 VNNI"
-             f"{'' if fast.get('vnni', True) else ' -- NOT available on this CPU: portable loop'}; accuracy in the eval section).\n\n"
+             "Resemblyzer; int8 is `--precision int8` (8-bit LSTM products, exact integer sums; kernel on this CPU: "
+             f"{fast.get('int8_path', 'avx512-vnni' if fast.get('vnni', True) else 'portable')}; accuracy in the eval section).\n\n"
              "| | likeness float32 | likeness int8 | Resemblyzer 0.1.4 (Python, torch CPU) |\n|---|---|---|---|\n")
     r = theirs['cpu_seconds']
     text += (f"| embed CPU seconds | {ours['cpu_seconds']:.2f} | {fast['cpu_seconds']:.2f} | {r:.2f} |\n")

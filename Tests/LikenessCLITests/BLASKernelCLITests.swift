@@ -32,4 +32,15 @@ import Testing
             #expect(worst < 1e-5, "\(core): max difference \(worst)")
         }
     }
+
+    /// `model info` names the int8 kernel: on a CPU with AVX2 never the portable loop.
+    @Test func theInt8KernelIsNamed() throws {
+        let info = try CLI.run(["model", "info", "--json"])
+        let catalogue = try #require(try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any])
+        let int8 = try #require(catalogue["int8_products"] as? String)
+        let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+        let expected = flags.contains(" avx512_vnni") && flags.contains(" avx512bw") ? "avx512-vnni kernel"
+            : flags.contains(" avx2") ? "avx2 kernel" : "portable kernel"
+        #expect(int8 == expected)
+    }
 }

@@ -139,6 +139,25 @@ struct LimitsTests {
         #expect(try h.uploadsLeft().isEmpty)
     }
 
+    /// A clip declaring more audio than the limit is refused before any analysis (how long a request may hold a
+    /// worker is bounded by it and the upload size), naming the clip and the option.
+    @Test func aClipLongerThanTheAudioLimitIs413() async throws {
+        var limits = ServerLimits()
+        limits.maxAudioSeconds = 3   // the sample clips are about 6 s
+        let h = try await ServerHarness(limits: limits)
+        defer { h.remove() }
+        try await h.run { client in
+            var form = Multipart()
+            form.file("clip", "long_take.wav", try ServerHarness.sample("alice_1.wav"))
+            form.file("other", "b.wav", try ServerHarness.sample("bob_1.wav"))
+            let (status, message) = Self.error(try await client.post("/v1/compare", form, token: h.admin))
+            #expect(status == 413 && message.contains("long_take.wav") && message.contains("--max-audio-minutes"), "\(message)")
+            #expect(!message.contains(h.dir.path))
+        }
+        #expect(try h.uploadsLeft().isEmpty)
+        #expect(await h.services.pool.load().running == 0)
+    }
+
     @Test func hugeHeadersAreRefusedWithoutA5xx() async throws {
         let h = try await ServerHarness()
         defer { h.remove() }

@@ -29,6 +29,13 @@ void likeness_i8_gemm(const int8_t *x, long m, long k, long ldx, const uint8_t *
 /// 1 when likeness_i8_gemm runs on AVX-512 VNNI on this CPU.
 int likeness_i8_fast_path(void);
 
+/// The path likeness_i8_gemm takes on this CPU: 2 AVX-512 VNNI, 1 AVX2, 0 portable.
+int likeness_i8_path(void);
+
+/// likeness_i8_gemm on a chosen path (tests force each one); a path this CPU lacks falls back to the best it has,
+/// and k not a multiple of 4 always takes the portable loop. Every path gives the same sums.
+void likeness_i8_gemm_on(int path, const int8_t *x, long m, long k, long ldx, const uint8_t *packed, long n, int32_t *out);
+
 /// One part of a layer's 8-bit input row (the input x_t or the recurrent h_{t-1}) and its product.
 typedef struct {
     /// batch x 4*hidden sums from likeness_i8_gemm of this part's bytes with this part's weights.

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import LikenessAudio
 import LikenessCore
 import LikenessRegistry
 import LikenessScoring
@@ -54,6 +55,17 @@ public struct ServerServices: Sendable {
         Registry(store: TokenAuditStore(base: store, tokenID: token.id))
     }
 
+    /// Refuses (413) a stored clip whose header declares more audio than `limit` seconds, naming the clip (by its
+    /// uploaded name) and the limit. A file that is not audio passes: the use case refuses it with its own message.
+    static func checkDurations(_ batch: UploadBatch, limit: Double) throws {
+        for path in batch.paths {
+            guard let declared = try? AudioDecoder.probe(path: path).declaredDuration, declared > limit else { continue }
+            throw APIError(.contentTooLarge, String(
+                format: "%@: the file declares %.0f minutes of audio; this server analyses at most %.0f minutes per clip (likeness serve --max-audio-minutes)",
+                URL(fileURLWithPath: path).lastPathComponent, declared / 60, limit / 60))
+        }
+    }
+
     /// The synthetic-speech analyzer, or a 422 saying why this server has none.
     func syntheticAnalyzer() throws -> SyntheticSpeechAnalyzer {
         switch synthetic {
@@ -92,6 +104,7 @@ public struct ServerServices: Sendable {
             return try await pool.run { () async throws -> (value: T, scrub: @Sendable (String) -> String) in
                 let batch = try uploads.store(files)
                 defer { batch.remove() }
+                try Self.checkDurations(batch, limit: limits.maxAudioSeconds)
                 do {
                     let scrub: @Sendable (String) -> String = { batch.scrub($0) }
                     return (try await job(batch.paths), scrub)

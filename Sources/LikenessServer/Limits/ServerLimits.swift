@@ -6,6 +6,9 @@ public struct ServerLimits: Sendable {
     public var maxUploadBytes = 50 * 1024 * 1024
     /// Most audio files in one request (enrolment); beyond it 400. Default 20.
     public var maxClipsPerRequest = 20
+    /// Longest audio one uploaded clip may declare, in seconds; beyond it 413 before any analysis. With the upload
+    /// size it bounds how long one request can hold a worker (a 50 MB MP3 can hold hours). Default 3600 (1 hour).
+    public var maxAudioSeconds = 3600.0
     /// Analyses running at once on the worker pool. Default: the CPU count, at least 1.
     public var workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
     /// Requests waiting for a worker; when full, 503 with `Retry-After`. Default 32.

@@ -62,6 +62,8 @@ public final class GE2EEncoder: Sendable {
     /// Whether `.int8` products run on AVX-512 VNNI here (otherwise a portable loop gives the same numbers,
     /// slower than float32).
     public static var int8IsAccelerated: Bool { likeness_i8_fast_path() != 0 }
+    /// Which kernel computes the int8 products on this CPU: "avx512-vnni", "avx2" or "portable" (same sums on all).
+    public static var int8Path: String { ["portable", "avx2", "avx512-vnni"][Int(likeness_i8_path())] }
 
     /// Embeds `count` windows stored back to back in `windows` (`count × frames × 40`, row-major).
     public func embed(windows: [Float], count: Int, frames: Int) -> [[Float]] {

@@ -32,6 +32,8 @@ struct ModelCommand: ParsableCommand {
         struct Catalogue: Encodable {
             let models: [ModelDescriptor.Listing]
             let matrixProducts: String
+            /// The kernel of GE2E's `--precision int8` products on this CPU (avx512-vnni, avx2 or portable).
+            let int8Products: String
         }
 
         func run() throws {
@@ -41,8 +43,9 @@ struct ModelCommand: ParsableCommand {
             let models = model.flatMap(ModelCatalogue.named).map { [$0] } ?? ModelCatalogue.all
             let entries = models.map(\.listing)
             let kernel = "OpenBLAS \(BLASKernel.coreName) kernels"
-            if json { return try Output.printJSON(Catalogue(models: entries, matrixProducts: kernel)) }
-            print("matrix products: \(kernel)")
+            let int8 = "\(GE2EEncoder.int8Path) kernel"
+            if json { return try Output.printJSON(Catalogue(models: entries, matrixProducts: kernel, int8Products: int8)) }
+            print("matrix products: \(kernel); int8 products (ge2e --precision int8): \(int8)")
             entries.flatMap(\.lines).forEach { print($0) }
         }
 

@@ -73,8 +73,8 @@ struct ModelOptions: ParsableArguments {
     /// Too little speech is an error by default; `eval` and `calibrate` lower it to 0 to score every trial as
     /// the reference implementations do, and count the short clips instead.
     func makeEmbedder(defaultMinimumSpeech: Double = 1.0) throws -> any SpeakerEmbedder {
-        if precision == .int8 && !GE2EEncoder.int8IsAccelerated {
-            Output.warn("this CPU has no AVX-512 VNNI: --precision int8 runs a portable loop, slower than float32 (same results)")
+        if precision == .int8 && GE2EEncoder.int8Path == "portable" {
+            Output.warn("this CPU has neither AVX-512 VNNI nor AVX2: --precision int8 runs a portable loop, slower than float32 (same results)")
         }
         return try model.descriptor.speakerEmbedder(.init(
             file: modelFile.map { URL(fileURLWithPath: $0) }, minimumSpeechSeconds: minimumSpeech ?? defaultMinimumSpeech,

@@ -37,6 +37,8 @@ struct ServeCommand: AsyncParsableCommand {
 
         @Option(help: "Largest request body in MB (413 beyond).") var maxUploadMb = 50
         @Option(help: "Most clips in one request.") var maxClips = ServerLimits().maxClipsPerRequest
+        @Option(help: "Longest audio one clip may declare, in minutes (413 beyond, before any analysis): with --max-upload-mb it bounds how long one request holds a worker.")
+        var maxAudioMinutes = ServerLimits().maxAudioSeconds / 60
         @Option(help: "Analyses at once (default: the CPU count).") var workers = ServerLimits().workers
         @Option(help: "Requests waiting for a worker before 503 + Retry-After.") var queue = ServerLimits().queueDepth
         @Option(help: "Seconds a request may wait for a worker before 503.") var queueWait = ServerLimits().queueWaitSeconds
@@ -47,8 +49,8 @@ struct ServeCommand: AsyncParsableCommand {
         func validate() throws {
             try model.requireExactArithmetic(for: "serve (it enrols and reports)")
             guard (1...65535).contains(port) || port == 0 else { throw ValidationError("--port must be 0...65535") }
-            guard maxUploadMb >= 1, maxClips >= 1, workers >= 1, queue >= 0, queueWait > 0 else {
-                throw ValidationError("--max-upload-mb, --max-clips and --workers must be at least 1, --queue at least 0, --queue-wait above 0")
+            guard maxUploadMb >= 1, maxClips >= 1, workers >= 1, queue >= 0, queueWait > 0, maxAudioMinutes > 0 else {
+                throw ValidationError("--max-upload-mb, --max-clips and --workers must be at least 1, --queue at least 0, --queue-wait and --max-audio-minutes above 0")
             }
         }
 
@@ -56,6 +58,7 @@ struct ServeCommand: AsyncParsableCommand {
             var limits = ServerLimits()
             limits.maxUploadBytes = maxUploadMb * 1024 * 1024
             limits.maxClipsPerRequest = maxClips
+            limits.maxAudioSeconds = maxAudioMinutes * 60
             limits.workers = workers
             limits.queueDepth = queue
             limits.queueWaitSeconds = queueWait

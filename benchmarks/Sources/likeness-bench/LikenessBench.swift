@@ -227,7 +227,7 @@ struct LikenessBench: ParsableCommand {
             }
             // Multiply-adds of the LSTM: per window step and layer, 4·256 gates × (input + 256).
             let lstmFlops = Double(partials * embedder.options.partialFrames) * 2 * 1024 * Double(40 + 256 + 2 * (256 + 256))
-            emit(["operation": "embed", "precision": precision, "vnni": GE2EEncoder.int8IsAccelerated, "cpu_seconds": s, "speech_seconds": speech, "partials": partials,
+            emit(["operation": "embed", "precision": precision, "vnni": GE2EEncoder.int8IsAccelerated, "int8_path": GE2EEncoder.int8Path, "cpu_seconds": s, "speech_seconds": speech, "partials": partials,
                   "lstm_gflop": lstmFlops / 1e9])
         }
     }
