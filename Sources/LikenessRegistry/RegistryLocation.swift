@@ -28,7 +28,7 @@ public struct RegistryLocation: Sendable {
     ) -> Target {
         let text = [explicit, environment[environmentVariable]].compactMap { $0 }.first { !$0.isEmpty }
         if let text, isServerURL(text) { return .server(url: text) }
-        return .file(resolve(explicit: explicit, environment: environment))
+        return .file(filePath(explicit: explicit, environment: environment))
     }
 
     /// Name of the environment variable that overrides the default location.
@@ -38,7 +38,8 @@ public struct RegistryLocation: Sendable {
     public static let defaultRelativePath = ".local/share/likeness/registry.sqlite"
 
     /// The registry file (for file locations: see `target`, which tells server URLs apart).
-    public static func resolve(
+    /// Private: only `target` calls it, after ruling out a URL, so no caller can turn a URL into a file path.
+    private static func filePath(
         explicit: String?,
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) -> URL {

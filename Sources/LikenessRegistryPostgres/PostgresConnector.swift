@@ -40,6 +40,14 @@ final class PostgresConnector: @unchecked Sendable {
         }
     }
 
+    /// `withConnection` with the queries of `PostgresQueries` on it (messages name the redacted location).
+    func withQueries<T: Sendable>(_ body: (PostgresQueries) async throws -> T) async throws -> T {
+        let redacted = location.redacted
+        return try await withConnection { connection in
+            try await body(PostgresQueries(connection: connection, location: redacted))
+        }
+    }
+
     /// Closes the idle connections.
     func shutdown() async {
         let closing = lock.withLock { () -> [PostgresConnection] in

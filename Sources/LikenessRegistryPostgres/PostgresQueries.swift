@@ -21,6 +21,20 @@ struct PostgresQueries: Sendable {
         try await connection.query(query, logger: logger)
     }
 
+    /// Runs `statements` (`CREATE ... IF NOT EXISTS`) in one transaction under the advisory lock `lock`, so two
+    /// first users of a table (the scan queue's, the API tokens') do not race to create it.
+    func createIfMissing(_ statements: [String], lock: Int64) async throws {
+        try await run("BEGIN")
+        do {
+            try await run("SELECT pg_advisory_xact_lock(\(lock))")
+            for statement in statements { try await run(PostgresQuery(unsafeSQL: statement)) }
+            try await run("COMMIT")
+        } catch {
+            try? await run("ROLLBACK")
+            throw error
+        }
+    }
+
     /// A connection the server closed (its backend was terminated, the server restarted) fails at once.
     private func checkOpen() throws {
         if connection.isClosed {

@@ -102,22 +102,11 @@ public final class PostgresTokenTable: Sendable {
     }
 
     private func ensureTable(_ queries: PostgresQueries) async throws {
-        try await queries.run("BEGIN")
-        do {
-            try await queries.run("SELECT pg_advisory_xact_lock(\(Self.schemaLock))")
-            try await queries.run(PostgresQuery(unsafeSQL: Self.schema))
-            try await queries.run("COMMIT")
-        } catch {
-            try? await queries.run("ROLLBACK")
-            throw error
-        }
+        try await queries.createIfMissing([Self.schema], lock: Self.schemaLock)
     }
 
     private func withQueries<T: Sendable>(_ body: (PostgresQueries) async throws -> T) async throws -> T {
-        let location = location
-        return try await connector.withConnection { connection in
-            try await body(PostgresQueries(connection: connection, location: location))
-        }
+        try await connector.withQueries(body)
     }
 
     private static func row(_ row: PostgresRandomAccessRow) throws -> Row {

