@@ -44,29 +44,11 @@ final class ConfirmPass {
 
     /// Confirms `pieces` (in time order, not overlapping) of the file at `path`.
     func run(path: String, pieces: [CandidatePiece]) throws -> Outcome {
+        // The file decoded shorter this time (it changed): the last piece ends where the audio does.
         var next = 0
-        if !pieces.isEmpty {
-            let stream = try AudioStream(path: path, options: AudioDecodeOptions(targetSampleRate: FileScanner.sampleRate))
-            var offset = 0
-            var current: [Float] = []
-            while next < pieces.count, let block = try stream.nextBlock() {
-                let blockRange = offset..<(offset + block.count)
-                // A block may hold the end of one piece and the start (or all) of the next ones.
-                while next < pieces.count {
-                    let piece = pieces[next].range
-                    let overlap = piece.clamped(to: blockRange)
-                    if !overlap.isEmpty {
-                        current += block[(overlap.lowerBound - offset)..<(overlap.upperBound - offset)]
-                    }
-                    guard piece.upperBound <= blockRange.upperBound else { break }
-                    submit(pieces[next], samples: current)
-                    current.removeAll(keepingCapacity: true)
-                    next += 1
-                }
-                offset = blockRange.upperBound
-            }
-            // The file decoded shorter this time (it changed): the last piece ends where the audio does.
-            if next < pieces.count, !current.isEmpty { submit(pieces[next], samples: current) }
+        try RangeReader.read(path: path, ranges: pieces.map(\.range)) { samples in
+            submit(pieces[next], samples: samples)
+            next += 1
         }
         drain(keeping: 0)
         return Outcome(embedding: embedded > 0 ? VectorMath.l2Normalized(sum) : nil, segments: merger.finish(),

@@ -74,27 +74,11 @@ public struct ScanSyntheticCheck: Sendable {
         return kept
     }
 
-    /// Decodes the file at `path` again (16 kHz mono) and returns the samples of `ranges` (in time order, not
-    /// overlapping); decoding stops after the last range. A range past the end of the audio comes back shorter.
+    /// The samples of `ranges` of the file at `path`, one array per range (`RangeReader`).
     static func read(path: String, ranges: [Range<Int>]) throws -> [[Float]] {
-        guard !ranges.isEmpty else { return [] }
-        let stream = try AudioStream(path: path, options: AudioDecodeOptions(targetSampleRate: 16000))
-        var out: [[Float]] = [], current: [Float] = []
-        var next = 0, offset = 0
-        while next < ranges.count, let block = try stream.nextBlock() {
-            let blockRange = offset..<(offset + block.count)
-            while next < ranges.count {
-                let overlap = ranges[next].clamped(to: blockRange)
-                if !overlap.isEmpty { current += block[(overlap.lowerBound - offset)..<(overlap.upperBound - offset)] }
-                guard ranges[next].upperBound <= blockRange.upperBound else { break }
-                out.append(current)
-                current = []
-                next += 1
-            }
-            offset = blockRange.upperBound
-        }
-        if next < ranges.count, !current.isEmpty { out.append(current) }
-        return out
+        var stretches: [[Float]] = []
+        try RangeReader.read(path: path, ranges: ranges) { stretches.append($0) }
+        return stretches
     }
 }
 
