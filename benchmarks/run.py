@@ -183,8 +183,9 @@ def bench_embed():
              f"at {peak['encoder_step_gflops']:.0f} GFLOPS at the encoder's shape (256 x 512 by 512 x 1024) and "
              f"{peak['square_2048_gflops']:.0f} GFLOPS on 2048^3,\n"
              f"so the products alone need at least {floor:.2f} s: at most {r / floor:.1f}x Resemblyzer's "
-             f"time in float32. The int8 mode does the same\nproducts with `vpdpbusd` (64 8-bit multiply-adds per "
-             "instruction instead of 16 float ones).\n")
+             f"time in float32. The int8 mode does the same\nproducts in 8 bits: AMX `tdpbsud` (16,384 multiply-adds per "
+             "instruction), AVX-512 VNNI `vpdpbusd` (64 per instruction instead of 16 float ones) or AVX2 "
+             "`vpmaddubsw`, whichever the CPU has.\n")
     write_section("embed", text)
 
 

@@ -39,7 +39,8 @@ import Testing
         let catalogue = try #require(try JSONSerialization.jsonObject(with: Data(info.stdout.utf8)) as? [String: Any])
         let int8 = try #require(catalogue["int8_products"] as? String)
         let flags = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
-        let expected = flags.contains(" avx512_vnni") && flags.contains(" avx512bw") ? "avx512-vnni kernel"
+        let expected = flags.contains(" amx_int8") && flags.contains(" amx_tile") ? "amx kernel"
+            : flags.contains(" avx512_vnni") && flags.contains(" avx512bw") ? "avx512-vnni kernel"
             : flags.contains(" avx2") ? "avx2 kernel" : "portable kernel"
         #expect(int8 == expected)
     }

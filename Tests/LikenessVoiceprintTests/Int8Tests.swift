@@ -9,10 +9,11 @@ import Testing
 /// the float32 reference.
 @Suite struct Int8KernelTests {
     /// The product equals the integer sum of the documented quantisation, computed here in Swift, on every path
-    /// forced in turn (portable, AVX2 and AVX-512 VNNI where this CPU has them; k = 42 is always portable), for
-    /// row counts around the VNNI kernel's 6-row blocks. Dequantised, it is within the rounding bound of the float
-    /// product.
-    @Test(arguments: [(1, 256), (6, 512), (7, 256), (13, 512), (5, 42)], [Int32(0), 1, 2])
+    /// forced in turn (portable, AVX2, AVX-512 VNNI and AMX where this CPU has them; k = 42 is always portable), for
+    /// row counts around the VNNI kernel's 6-row blocks and AMX's 16-row tiles (a last block of one tile, of one
+    /// and a part, of a part). Dequantised, it is within the rounding bound of the float product.
+    @Test(arguments: [(1, 256), (6, 512), (7, 256), (13, 512), (5, 42), (16, 256), (32, 64), (45, 256), (64, 128)],
+          [Int32(0), 1, 2, 3])
     func productIsTheExactIntegerSum(shape: (rows: Int, depth: Int), path: Int32) {
         let (m, k) = shape
         let n = 128

@@ -23,13 +23,14 @@ void likeness_sgemm_small(const float *x, long m, long k, long ldx, const float 
 void likeness_i8_pack_weights(const float *wt, long k, long n, uint8_t *packed, float *dequant);
 
 /// out[m x n] = sum_k packed(k, n) * x[m x k] in exact int32, packed holding w_q + 128 (subtract 128 * row sum of
-/// x to get sum_k w_q x). Uses AVX-512 VNNI when the CPU has it, else a portable loop with identical results.
+/// x to get sum_k w_q x). Uses AMX or AVX-512 VNNI when the CPU has it, else AVX2 or a portable loop, all with
+/// identical results.
 void likeness_i8_gemm(const int8_t *x, long m, long k, long ldx, const uint8_t *packed, long n, int32_t *out);
 
-/// 1 when likeness_i8_gemm runs on AVX-512 VNNI on this CPU.
+/// 1 when likeness_i8_gemm runs on AMX or AVX-512 VNNI on this CPU.
 int likeness_i8_fast_path(void);
 
-/// The path likeness_i8_gemm takes on this CPU: 2 AVX-512 VNNI, 1 AVX2, 0 portable.
+/// The path likeness_i8_gemm takes on this CPU: 3 AMX, 2 AVX-512 VNNI, 1 AVX2, 0 portable.
 int likeness_i8_path(void);
 
 /// likeness_i8_gemm on a chosen path (tests force each one); a path this CPU lacks falls back to the best it has,

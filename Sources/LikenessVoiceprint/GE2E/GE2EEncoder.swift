@@ -59,11 +59,12 @@ public final class GE2EEncoder: Sendable {
         self.int8 = precision == .int8 ? GE2EInt8LSTM(weights) : nil
     }
 
-    /// Whether `.int8` products run on AVX-512 VNNI here (otherwise a portable loop gives the same numbers,
-    /// slower than float32).
+    /// Whether `.int8` products run on AMX or AVX-512 VNNI here (8-bit products several times float32's rate;
+    /// AVX2 runs them at about float32's rate, a portable loop slower, all with the same numbers).
     public static var int8IsAccelerated: Bool { likeness_i8_fast_path() != 0 }
-    /// Which kernel computes the int8 products on this CPU: "avx512-vnni", "avx2" or "portable" (same sums on all).
-    public static var int8Path: String { ["portable", "avx2", "avx512-vnni"][Int(likeness_i8_path())] }
+    /// Which kernel computes the int8 products on this CPU: "amx", "avx512-vnni", "avx2" or "portable" (same sums
+    /// on all). AMX needs the Linux kernel's permission, asked for once; without it VNNI is used.
+    public static var int8Path: String { ["portable", "avx2", "avx512-vnni", "amx"][Int(likeness_i8_path())] }
 
     /// Embeds `count` windows stored back to back in `windows` (`count × frames × 40`, row-major).
     public func embed(windows: [Float], count: Int, frames: Int) -> [[Float]] {

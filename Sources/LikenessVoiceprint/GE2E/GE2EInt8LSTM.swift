@@ -5,7 +5,8 @@ import CLikenessKernels
 /// Scheme (details in `Sources/CLikenessKernels/int8_kernels.c`): each weight column is quantised to
 /// [-127, 127] with its own scale, separately for a layer's input and recurrent weights; each row of hidden
 /// states is carried as bytes with its own scale (max|h| / 127). The sums are exact 32-bit integers, so the
-/// result is the same on every CPU; with AVX-512 VNNI they run about 4x faster than float32 products. Layer 0's
+/// result is the same on every CPU; with AVX-512 VNNI they run about 4x faster than float32 products, with AMX
+/// (Intel Sapphire Rapids and later) about 2.6x faster again. Layer 0's
 /// input part (40 mel powers, whose range is far too wide for one byte) stays a float32 product; it is 5 % of
 /// the work. Cell state, gates and the final linear layer stay float32.
 ///
