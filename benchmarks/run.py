@@ -460,7 +460,11 @@ def bench_scan():
     for model in ("campplus", "fusion"):
         for real in (0, 10):
             reg = campplus_registry(1000, real, model)
-            campplus[(model, real)] = scan(files, f"ten-hours-{model}-real{real}", registry=reg, model=model)
+            campplus[(model, real, "int8")] = scan(files, f"ten-hours-{model}-real{real}", registry=reg, model=model)
+    # The screen's arithmetic: the default int8 screen against a float32 one, same scan (fusion, real candidates).
+    reg = campplus_registry(1000, 10, "fusion")
+    campplus[("fusion", 10, "float32")] = scan(files, "ten-hours-fusion-real10-float32-screen", registry=reg,
+                                              model="fusion", extra=["--screen-precision", "float32"])
     reg = campplus_registry(1000, 10, "campplus")
     # The worst case: every window a candidate, so CAM++ embeds the whole hour (what it costs per hour confirmed).
     wall_all, cpu_all, rss_all, sum_all = scan([files[0]], "one-hour-campplus-everything", registry=reg, model="campplus",
@@ -478,14 +482,17 @@ def bench_scan():
              "calibration and cohort, so every window and hit gets an LLR and percentile (GE2E rows; the two-stage\n"
              "rows are raw cosines). `--model campplus|fusion` rows: the registry holds GE2E, CAM++ and fused\n"
              "voiceprints of every artist (random vectors, or LibriSpeech speakers of the recordings enrolled from half\n"
-             "of their utterance); 'confirmed' is the candidate audio the confirming model embedded.\n"
+             "of their utterance); 'confirmed' is the candidate audio the confirming model embedded. The screen runs in\n"
+             "int8 unless the row says float32 (`--screen-precision`; int8 kernel on this CPU: "
+             f"{json.loads(run_child([likeness, 'model', 'info', '--json'])[0]).get('int8_products', '?')}).\n"
              "Wall time, and CPU and peak RSS of the whole process by wait4.\n\n"
              "| run | audio | wall seconds | x-real-time (wall) | CPU seconds | peak RSS |\n|---|---|---|---|---|---|\n")
     text += (f"| 10 h, 1,000 artists, 2 jobs (target: under 90 s) | {sum10.get('audio_seconds', 0) / 3600:.1f} h | "
              f"{wall10:.1f} | {36000 / wall10:,.0f}x | {cpu10:.1f} | {rss10:.0f} MiB |\n")
-    for (model, real), (w, c, r, sm) in campplus.items():
+    for (model, real, screen), (w, c, r, sm) in campplus.items():
         who = "1,000 random artists" if real == 0 else f"1,000 artists, {real} of them speakers in the recordings"
-        text += (f"| 10 h, `--model {model}` (GE2E screen >= 0.75, {model} confirms), {who}: "
+        flag = "" if screen == "int8" else " --screen-precision float32"
+        text += (f"| 10 h, `--model {model}{flag}` (GE2E {screen} screen >= 0.75, {model} confirms), {who}: "
                  f"{sm.get('confirmed_audio_seconds', 0) / 60:.1f} min confirmed, {sm.get('hits', 0)} hits | "
                  f"{sm.get('audio_seconds', 0) / 3600:.1f} h | {w:.1f} | {36000 / w:,.0f}x | {c:.1f} | {r:.0f} MiB |\n")
     text += (f"| 1 h, `--model campplus --screen-min-score -0.99` (every window a candidate: CAM++ embeds all of it), "

@@ -34,7 +34,8 @@ struct ScanCommand: AsyncParsableCommand {
         Models that do not embed in tiles (--model fusion, the default, and campplus) scan in two stages: files \
         up to --segment-over are embedded whole by that model; longer ones are screened with GE2E windows, whose \
         audio is a candidate at a GE2E cosine of at least --screen-min-score (default \(ScanOptions.defaultScreenMinScore)), \
-        and only the candidates are embedded by the model, in pieces of at most --confirm-piece seconds. Every \
+        and only the candidates are embedded by the model, in pieces of at most --confirm-piece seconds. The screen \
+        runs in 8-bit arithmetic (--screen-precision; it only picks the audio). Every \
         score, LR, percentile and segment reported is the model's (--segment-min-score is then a cosine of that \
         model); the registry must hold GE2E voiceprints of the artists too (enrolling with --model fusion \
         stores them).
@@ -140,6 +141,11 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(help: "Two-stage scans: the longest piece of candidate audio the model embeds at once, seconds (the segments' resolution; default \(ScanOptions.defaultConfirmPieceSeconds)).")
     var confirmPiece = ScanOptions.defaultConfirmPieceSeconds
 
+    @Option(help: ArgumentHelp(
+        "Two-stage scans: the GE2E screen's arithmetic. int8 (default on x86-64 with AVX2: 8-bit products with exact integer sums, the same windows on every CPU; 2-4x cheaper with AMX or AVX-512 VNNI) or float32. The screen only decides which audio the model confirms; every score reported is the model's, in float32.",
+        valueName: "int8|float32"))
+    var screenPrecision: ModelPrecision?
+
     @Option(help: "Files scanned in parallel (default: one per core).")
     var jobs: Int?
 
@@ -218,15 +224,29 @@ struct ScanCommand: AsyncParsableCommand {
         var screen: (any WindowedSpeakerEmbedder)?
         if !(embedder is any WindowedSpeakerEmbedder) {
             let descriptor = ModelCatalogue.screeningModel
-            guard let windowed = try descriptor.speakerEmbedder(.init(minimumSpeechSeconds: model.minimumSpeech ?? 1.0))
+            let precision = screenPrecision ?? Self.defaultScreenPrecision
+            guard descriptor.precisions.contains(precision) else {
+                throw CLIError("--screen-precision \(precision.rawValue) is not available for the screening model \(descriptor.name)")
+            }
+            guard let windowed = try descriptor.speakerEmbedder(.init(minimumSpeechSeconds: model.minimumSpeech ?? 1.0,
+                                                                      precision: precision))
                     as? any WindowedSpeakerEmbedder else {
                 throw CLIError("scan with --model \(model.model.descriptor.name) needs a windowed screening model; \(descriptor.name) is not one")
             }
             screen = windowed
+        } else if screenPrecision != nil {
+            throw CLIError("--screen-precision applies to two-stage scans (--model campplus or fusion); --model \(model.model.descriptor.name) scores its own windows (its arithmetic is --precision)")
         }
         let scoring = try evidence.selection.load(modelID: embedder.modelID)
         let check = synthetic ? try AssessSyntheticSpeech.makeAnalyzer().scanCheck : nil
         return Scan(registry: registry, embedder: embedder, screen: screen, scoring: scoring, request: request, synthetic: check)
+    }
+
+    /// The screen runs in int8 wherever the 8-bit products have a vector kernel (AVX2, AVX-512 VNNI, AMX: the
+    /// same integer sums on each, so the same windows are flagged on every such CPU), float32 elsewhere, where the
+    /// portable int8 loop would be slower. Measured in BENCHMARKS.md ("Two-stage scan": the int8 screen).
+    static var defaultScreenPrecision: ModelPrecision {
+        GE2EEncoder.int8Path == "portable" ? .float32 : .int8
     }
 
     func run() async throws {
