@@ -59,6 +59,7 @@ struct ScanConfirmCLITests {
         #expect((settings["screen"] as? String)?.hasPrefix("ge2e-resemblyzer-0.1.4 windows with cosine >= 0.75") == true,
                 "\(settings)")
         #expect((settings["analysis"] as? String)?.contains("confirms a ge2e") == true)
+        #expect((settings["screen"] as? String)?.hasSuffix("; int8 screen") == true, "the default screen is int8: \(settings)")
         let segments = try #require(voiceA["segments"] as? [[String: Any]])
         #expect(!segments.isEmpty, "voice A's turns are confirmed by CAM++")
         // Segments overlap voice A's turns (a 3 s piece may spill over a turn's edge), none in the silence.
@@ -74,6 +75,35 @@ struct ScanConfirmCLITests {
         #expect(covered >= 0.5 * speech, "segments cover \(covered) of \(speech) s of voice A")
         // The segment scores are CAM++ cosines (GE2E's default 0.78 does not apply).
         #expect(segments.allSatisfy { ($0["max_score"] as? Double ?? 0) >= 0.5 })
+    }
+
+    @Test("--screen-precision float32: the same artists and segments as the default int8 screen, recorded; refused with --model ge2e")
+    func screenPrecision() throws {
+        let f = try Self.fixtures()
+        func scan(_ extra: [String], _ name: String) throws -> [[String: Any]] {
+            let out = f.dir.appendingPathComponent(name).path
+            let run = try CLI.run(["scan", f.folder.appendingPathComponent("podcast.wav").path, "--registry", f.registry,
+                                   "--model", "campplus", "--out", out] + extra)
+            #expect(run.status == 0, "\(run.stderr)")
+            return try ScanFixtures.rows(out)
+        }
+        let int8 = try scan([], "int8.jsonl"), float32 = try scan(["--screen-precision", "float32"], "float32.jsonl")
+        func hits(_ rows: [[String: Any]]) -> [String] { rows.compactMap { $0["artist"] as? String }.sorted() }
+        #expect(!hits(int8).isEmpty && hits(int8) == hits(float32), "\(hits(int8)) vs \(hits(float32))")
+        let settings = try #require(float32.first?["settings"] as? [String: Any])
+        #expect((settings["screen"] as? String)?.contains("int8") == false, "\(settings)")
+        // The confirmed segments of voice A: the screens may differ by a window at a turn's edge, not more.
+        func segmentTime(_ rows: [[String: Any]]) -> Double {
+            let a = rows.first { $0["artist"] as? String == "alice-example" }
+            return (a?["segments"] as? [[String: Any]] ?? []).reduce(0) { $0 + ($1["end"] as? Double ?? 0) - ($1["start"] as? Double ?? 0) }
+        }
+        #expect(segmentTime(int8) > 0 && abs(segmentTime(int8) - segmentTime(float32)) <= 2.0,
+                "segment time \(segmentTime(int8)) s (int8 screen) vs \(segmentTime(float32)) s (float32)")
+
+        let ge2e = try CLI.run(["scan", f.folder.appendingPathComponent("podcast.wav").path, "--registry", f.registry,
+                                "--model", "ge2e", "--screen-precision", "int8"])
+        #expect(ge2e.status != 0)
+        #expect(ge2e.stderr.contains("--screen-precision applies to two-stage scans"), "\(ge2e.stderr)")
     }
 
     @Test("a registry without GE2E voiceprints of an artist: a clear error naming the artist and the fix")

@@ -12,8 +12,10 @@ import LikenessVoiceprint
 /// memory. Decoding again costs a fraction of the embedding and holds one piece per job in flight; decoding
 /// stops after the last piece.
 ///
-/// Pieces are embedded through the `EncoderPool` (up to `maxInFlight` at once), so idle workers help with a
-/// long recording, and scored in time order; a piece with too little speech for the model is skipped.
+/// Pieces are embedded `piecesPerJob` at a time (`SpeakerEmbedder.embedEach`: GE2E, alone or in a fusion, runs
+/// their windows as one batch, which for 2 s pieces is several times cheaper than one piece at a time), through
+/// the `EncoderPool` (up to `maxInFlight` jobs at once), so idle workers help with a long recording, and scored
+/// in time order; a piece with too little speech for the model is skipped.
 /// Not Sendable: one per file.
 final class ConfirmPass {
     struct Outcome {
@@ -30,8 +32,11 @@ final class ConfirmPass {
     private var merger: SegmentMerger
     private var sum: [Float]
     private var embedded = 0
-    private var inFlight: [(job: EncoderPool.Job?, piece: CandidatePiece, embedding: [Float]?)] = []
-    /// Pieces are short (3 s by default), so a few in flight cost little memory and keep helpers busy.
+    private var pending: [(piece: CandidatePiece, samples: [Float])] = []
+    private var inFlight: [(job: EncoderPool.Job?, pieces: [CandidatePiece], embeddings: [[Float]]?)] = []
+    /// Pieces are short (2 s by default): 16 per job and 4 jobs in flight hold about 8 MB of audio, keep helpers
+    /// busy, and give GE2E batches of about 32 windows.
+    private static let piecesPerJob = 16
     private static let maxInFlight = 4
 
     init(confirmer: Confirmer, options: ScanOptions, pool: EncoderPool?) {
@@ -47,25 +52,30 @@ final class ConfirmPass {
         // The file decoded shorter this time (it changed): the last piece ends where the audio does.
         var next = 0
         try RangeReader.read(path: path, ranges: pieces.map(\.range)) { samples in
-            submit(pieces[next], samples: samples)
+            pending.append((pieces[next], samples))
             next += 1
+            if pending.count == Self.piecesPerJob { submitPending() }
         }
+        submitPending()
         drain(keeping: 0)
         return Outcome(embedding: embedded > 0 ? VectorMath.l2Normalized(sum) : nil, segments: merger.finish(),
                        pieces: pieces.count, embeddedPieces: embedded)
     }
 
-    private func submit(_ piece: CandidatePiece, samples: [Float]) {
+    private func submitPending() {
+        guard !pending.isEmpty else { return }
         let embedder = confirmer.embedder, preprocess = self.preprocess
-        // Too little speech (or audio too short for the model's features): no embedding, the piece is skipped.
+        let clips = pending.map(\.samples), batch = pending.map(\.piece)
+        pending = []
+        // Too little speech (or audio too short for the model's features): an empty embedding, the piece is skipped.
         let work: @Sendable () -> [[Float]] = {
-            [(try? embedder.embed(samples16k: samples, preprocess: preprocess))?.embedding ?? []]
+            embedder.embedEach(clips, preprocess: preprocess).map { $0?.embedding ?? [] }
         }
         if let pool {
-            inFlight.append((pool.submit(work), piece, nil))
+            inFlight.append((pool.submit(work), batch, nil))
             drain(keeping: Self.maxInFlight)
         } else {
-            inFlight.append((nil, piece, work()[0]))
+            inFlight.append((nil, batch, work()))
             drain(keeping: 0)
         }
     }
@@ -74,11 +84,12 @@ final class ConfirmPass {
     private func drain(keeping: Int) {
         while inFlight.count > keeping {
             let item = inFlight.removeFirst()
-            let embedding = item.embedding ?? pool!.result(of: item.job!, own: inFlight.compactMap(\.job))[0]
-            guard !embedding.isEmpty else { continue }
-            embedded += 1
-            for i in sum.indices { sum[i] += embedding[i] }
-            score(item.piece, embedding: embedding)
+            let embeddings = item.embeddings ?? pool!.result(of: item.job!, own: inFlight.compactMap(\.job))
+            for (piece, embedding) in zip(item.pieces, embeddings) where !embedding.isEmpty {
+                embedded += 1
+                for i in sum.indices { sum[i] += embedding[i] }
+                score(piece, embedding: embedding)
+            }
         }
     }
 

@@ -22,6 +22,11 @@ public protocol SpeakerEmbedder: Sendable {
     /// One voiceprint from the voiceprints of consecutive pieces of one long recording (embedded piece by piece
     /// to bound memory). Default: their mean weighted by speech, L2-normalised, speech summed, partials kept.
     func combine(_ pieces: [Voiceprint]) -> Voiceprint
+    /// Voiceprints of several independent clips: for each, what `embed(samples16k:preprocess:)` gives, or nil
+    /// where that throws (too little speech, ...). Models that run many windows at once batch the clips together
+    /// (GE2E: a 2 s clip is 2 windows, and one at a time its LSTM streams its weights once per 2 windows, where a
+    /// batch of 16 clips streams them once per 32). Default: one clip at a time.
+    func embedEach(_ clips: [[Float]], preprocess: Bool) -> [Voiceprint?]
 }
 
 extension SpeakerEmbedder {
@@ -38,6 +43,10 @@ extension SpeakerEmbedder {
 
     public func combine(_ pieces: [Voiceprint]) -> Voiceprint {
         Voiceprint.speechWeightedMean(pieces, modelID: modelID)
+    }
+
+    public func embedEach(_ clips: [[Float]], preprocess: Bool) -> [Voiceprint?] {
+        clips.map { try? embed(samples16k: $0, preprocess: preprocess) }
     }
 }
 

@@ -73,6 +73,15 @@ public struct FusionEmbedder: SpeakerEmbedder {
         })
     }
 
+    /// Each model embeds all the clips its own way (batched where it can); a clip any model fails on is nil.
+    public func embedEach(_ clips: [[Float]], preprocess: Bool) -> [Voiceprint?] {
+        let perModel = components.map { $0.embedder.embedEach(clips, preprocess: preprocess) }
+        return clips.indices.map { c in
+            let voiceprints = perModel.compactMap { $0[c] }
+            return voiceprints.count == components.count ? fuse(voiceprints) : nil
+        }
+    }
+
     /// Each model combines its own pieces; the results are fused again (a plain mean of fused vectors would
     /// lose the models' unit norms and so their weights).
     public func combine(_ pieces: [Voiceprint]) -> Voiceprint {

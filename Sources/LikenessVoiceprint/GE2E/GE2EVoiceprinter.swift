@@ -100,6 +100,41 @@ public struct GE2EVoiceprinter: WindowedSpeakerEmbedder {
     }
 
     private func embedReporting(samples16k: [Float], preprocess: Bool, progress: ((Double) -> Void)?) throws -> Voiceprint {
+        let (mel, slices, seconds) = try windows(samples16k: samples16k, preprocess: preprocess)
+        progress?(0.05)
+        let partials = embedPartials(mel: mel, slices: slices, progress: progress.map { report in { report(0.05 + 0.95 * $0) } })
+        return try Voiceprint(modelID: modelID, embedding: Self.utteranceEmbedding(partials), partials: partials,
+                          speechSeconds: seconds).checkedFinite()
+    }
+
+    /// The clips' partial windows in one encoder pass (in batches of `GE2EEncoder.maxBatch`), each clip's
+    /// voiceprint made from its own partials exactly as `embed` makes it.
+    public func embedEach(_ clips: [[Float]], preprocess: Bool) -> [Voiceprint?] {
+        let frames = options.partialFrames, bands = GE2EEncoder.melChannels
+        var features: [Float] = []
+        var prepared: [(partials: Range<Int>, seconds: Double)?] = []
+        var count = 0
+        for clip in clips {
+            guard let (mel, slices, seconds) = try? windows(samples16k: clip, preprocess: preprocess) else {
+                prepared.append(nil)
+                continue
+            }
+            for slice in slices { features += mel.values[(slice.lowerBound * bands)..<(slice.upperBound * bands)] }
+            prepared.append((count..<(count + slices.count), seconds))
+            count += slices.count
+        }
+        let partials = count > 0 ? encoder.embed(windows: features, count: count, frames: frames) : []
+        return prepared.map { clip in
+            guard let clip else { return nil }
+            let own = Array(partials[clip.partials])
+            return try? Voiceprint(modelID: modelID, embedding: Self.utteranceEmbedding(own), partials: own,
+                                   speechSeconds: clip.seconds).checkedFinite()
+        }
+    }
+
+    /// `embed_utterance` up to the encoder: the (preprocessed) clip's mel spectrogram, its partial windows and
+    /// its speech in seconds. Throws `VoiceprintError.tooLittleSpeech` under `minimumSpeechSeconds`.
+    private func windows(samples16k: [Float], preprocess: Bool) throws -> (mel: FeatureMatrix, slices: [Range<Int>], seconds: Double) {
         // Room for the zero padding of the last window (at most a window plus a frame).
         let padding = (options.partialFrames + 1) * Self.samplesPerFrame
         var wav = preprocess ? self.preprocess(samples16k, extraCapacity: padding) : samples16k
@@ -114,11 +149,7 @@ public struct GE2EVoiceprinter: WindowedSpeakerEmbedder {
         let paddedCount = max(wav.count, slices[slices.count - 1].upperBound * Self.samplesPerFrame)
         let speechCount = wav.count
         wav.append(contentsOf: repeatElement(0, count: paddedCount - speechCount))
-        let mel = try FeaturePreset.ge2eMel.compute(wav, sampleRate: Self.sampleRate)
-        progress?(0.05)
-        let partials = embedPartials(mel: mel, slices: slices, progress: progress.map { report in { report(0.05 + 0.95 * $0) } })
-        return try Voiceprint(modelID: modelID, embedding: Self.utteranceEmbedding(partials), partials: partials,
-                          speechSeconds: seconds).checkedFinite()
+        return (try FeaturePreset.ge2eMel.compute(wav, sampleRate: Self.sampleRate), slices, seconds)
     }
 
     /// The per-window embeddings for mel-frame ranges of a `frames × 40` mel power spectrogram.
