@@ -9,8 +9,8 @@ import LikenessVoiceprint
 /// Why a second decode rather than keeping audio from the screen: the screen learns which windows are
 /// candidates only when their encoder batch returns, up to two batches (about 13 minutes of audio at the
 /// default hop) after the audio went by; keeping that much audio per worker would undo the scan's bounded
-/// memory. Decoding again costs a fraction of the embedding and holds one piece per job in flight; decoding
-/// stops after the last piece.
+/// memory. Decoding again (`RangeReader`) costs a fraction of the embedding and holds only the pieces of the
+/// jobs in flight; decoding stops after the last piece.
 ///
 /// Pieces are embedded `piecesPerJob` at a time (`SpeakerEmbedder.embedEach`: GE2E, alone or in a fusion, runs
 /// their windows as one batch, which for 2 s pieces is several times cheaper than one piece at a time), through
@@ -49,7 +49,7 @@ final class ConfirmPass {
 
     /// Confirms `pieces` (in time order, not overlapping) of the file at `path`.
     func run(path: String, pieces: [CandidatePiece]) throws -> Outcome {
-        // The file decoded shorter this time (it changed): the last piece ends where the audio does.
+        // Pieces come in order; a file that decoded shorter this time (it changed) ends its last piece early.
         var next = 0
         try RangeReader.read(path: path, ranges: pieces.map(\.range)) { samples in
             pending.append((pieces[next], samples))

@@ -4,8 +4,8 @@ import LikenessAudio
 /// what the second pass of a two-stage scan (`ConfirmPass`) and the synthetic-speech check of hits
 /// (`ScanSyntheticCheck`) read. Only one range's samples are held at once; decoding stops after the last range.
 enum RangeReader {
-    /// `ranges`: samples from the start of the file, in time order, not overlapping. `each(i, samples)` is called
-    /// once per range that has audio; a range past the end of the audio (the file decoded shorter this time) comes
+    /// `ranges`: samples from the start of the file, in time order, not overlapping. `each(samples)` is called
+    /// once per range that has audio, in order; a range past the end of the audio (the file decoded shorter this time) comes
     /// cut at the end, and ranges after that are not called.
     static func read(path: String, ranges: [Range<Int>], each: ([Float]) throws -> Void) throws {
         guard !ranges.isEmpty else { return }
