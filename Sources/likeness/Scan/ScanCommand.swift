@@ -220,33 +220,10 @@ struct ScanCommand: AsyncParsableCommand {
     /// The scan's models and evidence over `registry` (as `run` uses them; a scan worker too).
     func makeScan(registry: Registry) throws -> Scan {
         let embedder = try model.makeEmbedder()
-        // A model that cannot embed in tiles confirms what the catalogue's screening (windowed) model screens.
-        var screen: (any WindowedSpeakerEmbedder)?
-        if !(embedder is any WindowedSpeakerEmbedder) {
-            let descriptor = ModelCatalogue.screeningModel
-            let precision = screenPrecision ?? Self.defaultScreenPrecision
-            guard descriptor.precisions.contains(precision) else {
-                throw CLIError("--screen-precision \(precision.rawValue) is not available for the screening model \(descriptor.name)")
-            }
-            guard let windowed = try descriptor.speakerEmbedder(.init(minimumSpeechSeconds: model.minimumSpeech ?? 1.0,
-                                                                      precision: precision))
-                    as? any WindowedSpeakerEmbedder else {
-                throw CLIError("scan with --model \(model.model.descriptor.name) needs a windowed screening model; \(descriptor.name) is not one")
-            }
-            screen = windowed
-        } else if screenPrecision != nil {
-            throw CLIError("--screen-precision applies to two-stage scans (--model campplus or fusion); --model \(model.model.descriptor.name) scores its own windows (its arithmetic is --precision)")
-        }
+        let screen = try ScanScreen.make(for: embedder, precision: screenPrecision, minimumSpeechSeconds: model.minimumSpeech ?? 1.0)
         let scoring = try evidence.selection.load(modelID: embedder.modelID)
         let check = synthetic ? try AssessSyntheticSpeech.makeAnalyzer().scanCheck : nil
         return Scan(registry: registry, embedder: embedder, screen: screen, scoring: scoring, request: request, synthetic: check)
-    }
-
-    /// The screen runs in int8 wherever the 8-bit products have a vector kernel (AVX2, AVX-512 VNNI, AMX: the
-    /// same integer sums on each, so the same windows are flagged on every such CPU), float32 elsewhere, where the
-    /// portable int8 loop would be slower. Measured in BENCHMARKS.md ("Two-stage scan": the int8 screen).
-    static var defaultScreenPrecision: ModelPrecision {
-        GE2EEncoder.int8Path == "portable" ? .float32 : .int8
     }
 
     func run() async throws {
