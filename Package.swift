@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(name: "LikenessAudioTests", dependencies: ["LikenessAudio"]),
         .testTarget(name: "LikenessFeaturesTests", dependencies: ["LikenessFeatures", "LikenessAudio"]),
         .testTarget(name: "LikenessVADTests", dependencies: ["LikenessVAD", "LikenessAudio"]),
-        .testTarget(name: "LikenessNNTests", dependencies: ["LikenessTestSupport", "LikenessNN"]),
+        .testTarget(name: "LikenessNNTests", dependencies: ["LikenessTestSupport", "LikenessNN", "CLikenessKernels"]),
         .testTarget(name: "LikenessVoiceprintTests", dependencies: [
             "LikenessTestSupport", "LikenessVoiceprint", "LikenessAudio", "CLikenessKernels",
         ]),

@@ -1,3 +1,5 @@
+import CLikenessKernels
+
 /// Options of `Conv2d`, torch `nn.Conv2d`'s (groups = 1, dilation = 1). Defaults: 3×3 kernel, stride 1, padding 1.
 /// Height is the first spatial axis (frequency in the speaker heads), width the second (time).
 public struct Conv2dOptions: Sendable, Equatable {
@@ -13,9 +15,14 @@ public struct Conv2dOptions: Sendable, Equatable {
     /// block then stays in L2 cache and the GEMM runs near its peak; one GEMM over a whole large plane is
     /// memory-bound. Default 2048.
     public var columnBlock = 2048
+    /// 3×3 convolutions with padding 1, stride 1 along the width and a multiple of 8 output channels run as a
+    /// direct convolution (`likeness_conv3x3`: no im2col copy, which OpenBLAS would copy again to pack it);
+    /// false forces im2col + GEMM. The two differ only in the order of the sums (performance only). Default true.
+    public var directKernel = true
 
     public init(kernelHeight: Int = 3, kernelWidth: Int = 3, strideHeight: Int = 1, strideWidth: Int = 1,
-                paddingHeight: Int = 1, paddingWidth: Int = 1, columnBlock: Int = 2048) {
+                paddingHeight: Int = 1, paddingWidth: Int = 1, columnBlock: Int = 2048, directKernel: Bool = true) {
+        self.directKernel = directKernel
         self.kernelHeight = kernelHeight
         self.kernelWidth = kernelWidth
         self.strideHeight = strideHeight
@@ -44,7 +51,12 @@ public struct Conv2d: LinearBackedLayer {
     public let outChannels: Int
     public let options: Conv2dOptions
     /// The GEMM: weight `out × (in · kh · kw)`.
-    public private(set) var linear: Linear
+    public private(set) var linear: Linear {
+        didSet { direct = Self.directWeights(linear, options: options) }
+    }
+    /// `linear`'s weights in `likeness_conv3x3_pack`'s layout when the direct kernel applies (see
+    /// `Conv2dOptions.directKernel`), else nil.
+    private var direct: [Float]?
 
     /// `weight`: torch layout `[out, in, kh, kw]` flattened; `bias`: `[out]` or nil.
     public init(inChannels: Int, outChannels: Int, options: Conv2dOptions = .init(), weight: [Float], bias: [Float]? = nil) {
@@ -56,6 +68,19 @@ public struct Conv2d: LinearBackedLayer {
         self.options = options
         linear = Linear(inFeatures: inChannels * options.kernelHeight * options.kernelWidth, outFeatures: outChannels,
                         weight: weight, bias: bias)
+        direct = Self.directWeights(linear, options: options)
+    }
+
+    private static func directWeights(_ linear: Linear, options o: Conv2dOptions) -> [Float]? {
+        guard o.directKernel, o.kernelHeight == 3, o.kernelWidth == 3, o.paddingHeight == 1, o.paddingWidth == 1,
+              o.strideWidth == 1, linear.outFeatures % 8 == 0 else { return nil }
+        var packed = [Float](repeating: 0, count: linear.weight.count)
+        linear.weight.withUnsafeBufferPointer { w in
+            packed.withUnsafeMutableBufferPointer { p in
+                likeness_conv3x3_pack(w.baseAddress!, linear.outFeatures, linear.inFeatures / 9, p.baseAddress!)
+            }
+        }
+        return packed
     }
 
     public func replacingLinear(_ linear: Linear) -> Conv2d {
@@ -85,6 +110,17 @@ public struct Conv2d: LinearBackedLayer {
                      "Conv2d.apply: output is \(output.rows)x\(output.columns), expected \(outChannels)x\(size.height * size.width)")
         let n = size.height * size.width
         guard n > 0 else { return }
+        if let direct {
+            direct.withUnsafeBufferPointer { wp in
+                let bias = linear.bias
+                bias.withUnsafeBufferPointerIfPresent { b in
+                    likeness_conv3x3(input.base, inChannels, height, width, input.rowStride, options.strideHeight,
+                                     wp.baseAddress!, outChannels, b, output.base, output.rowStride,
+                                     accumulate ? 1 : 0, relu ? 1 : 0)
+                }
+            }
+            return
+        }
         let kh = options.kernelHeight, kw = options.kernelWidth
         let rows = inChannels * kh * kw
         let rowsPerBlock = max(1, min(size.height, options.columnBlock / max(size.width, 1)))
@@ -127,5 +163,15 @@ public struct Conv2d: LinearBackedLayer {
             }
         }
         (dst + end).update(repeating: 0, count: count - end)
+    }
+}
+
+private extension Optional where Wrapped == [Float] {
+    /// `body` with the array's base address, or with nil when there is no array.
+    func withUnsafeBufferPointerIfPresent<R>(_ body: (UnsafePointer<Float>?) -> R) -> R {
+        switch self {
+        case .some(let array): array.withUnsafeBufferPointer { body($0.baseAddress) }
+        case .none: body(nil)
+        }
     }
 }
