@@ -11,6 +11,8 @@ weighted equally; the same numbers as `likeness calibrate`) and tries what could
     with one misleading comparison added at each threshold, never has a higher normalised Bayes error than LR = 1);
   - a duration quality measure (log of the shorter clip's speech seconds) as a second regression input;
   - AS-norm against the shipped LibriSpeech cohort before calibration;
+  - fusions that are not an equal-weight sum (both weights fitted, a product term, the smaller of the two LLRs), and
+    the EER of every weight of a weighted sum;
 and lists the synthetic list's highest-scoring different-voice trials.
 
 Usage: python3 benchmarks/calibration_limits.py [path/to/likeness]   (cache: benchmarks/work/enrol/*.json)
@@ -139,6 +141,20 @@ def held_out(table, features, bound=None):
     return out
 
 
+def held_out_min(table):
+    """Each model calibrated on the other four lists, the smaller of the two LLRs taken (both models must agree
+    for a large LR), and that recalibrated on the same four lists."""
+    out = {}
+    for held in table:
+        others = [k for k in table if k != held]
+        ws = [fit([(table[k][:, [m]], table[k][:, 5]) for k in others]) for m in (0, 1)]
+        combined = lambda d: np.minimum(d[:, 0] * ws[0][0] + ws[0][1], d[:, 1] * ws[1][0] + ws[1][1])[:, None]
+        w = fit([(combined(table[k]), table[k][:, 5]) for k in others])
+        llr = combined(table[held]) @ w[:-1] + w[-1]
+        out[held] = (cllr(llr, table[held][:, 5]), eer(llr, table[held][:, 5]))
+    return out
+
+
 def main():
     table, pairs = trial_table()
     fusion = lambda d: (0.5 * d[:, 0] + 0.5 * d[:, 1])[:, None]
@@ -151,6 +167,9 @@ def main():
         ("fusion, bounded at |log10 LR| <= 2", fusion, 2 * np.log(10)),
         ("fusion + log(min speech s)", lambda d: np.c_[fusion(d), d[:, 4]], None),
         ("fusion of AS-normed scores", lambda d: (0.5 * d[:, 2] + 0.5 * d[:, 3])[:, None], None),
+        # Fusions that are not a weighted sum: could one beat the better model on every list (issue 12)?
+        ("fusion, both weights and offset fitted", lambda d: d[:, [0, 1]], None),
+        ("quadratic fusion (ge2e, campplus, their product)", lambda d: np.c_[d[:, 0], d[:, 1], d[:, 0] * d[:, 1]], None),
     ]
     print("Held-out Cllr (EER %) per list, each list scored by a calibration fitted on the other four:\n")
     print("| calibration | " + " | ".join(c for c, _ in LISTS) + " |")
@@ -163,6 +182,15 @@ def main():
             extra = f" [{lo / np.log(10):.1f}, {hi / np.log(10):.1f}]" if bound == "elub" else ""
             cells.append(f"{cl:.3f} ({100 * e:.2f}){extra}")
         print(f"| {name} | " + " | ".join(cells) + " |")
+    res = held_out_min(table)
+    print("| min of the two models' calibrated LLRs, recalibrated | "
+          + " | ".join(f"{res[c][0]:.3f} ({100 * res[c][1]:.2f})" for c, _ in LISTS) + " |")
+    print("\nEER (%, threshold sweep) of w * GE2E + (1 - w) * CAM++ cosines, per list:\n")
+    print("| GE2E weight w | " + " | ".join(c for c, _ in LISTS) + " |")
+    print("|---|" + "---|" * len(LISTS))
+    for w in np.linspace(0, 1, 11):
+        print(f"| {w:.1f} | " + " | ".join(f"{100 * eer(w * table[c][:, 0] + (1 - w) * table[c][:, 1], table[c][:, 5]):.2f}"
+                                           for c, _ in LISTS) + " |")
     d = table["synthetic"]
     f = 0.5 * d[:, 0] + 0.5 * d[:, 1]
     order = [i for i in np.argsort(-f) if d[i, 5] == 0][:12]
