@@ -43,7 +43,8 @@ public struct Conv2dOptions: Sendable, Equatable {
 ///
 ///     Y[o, y, x] = b[o] + Σ_i Σ_a Σ_c W[o, i, a, c] · X[i, y·sh − ph + a, x·sw − pw + c],  X = 0 outside,
 ///
-/// as im2col (rows (i, a, c), columns (y, x)) + GEMM, a block of output rows at a time. Activations are
+/// as im2col (rows (i, a, c), columns (y, x)) + GEMM, a block of output rows at a time, or, for 3×3 kernels with
+/// padding 1 (the CAM++ head's), as a direct convolution (`Conv2dOptions.directKernel`). Activations are
 /// `Matrix`/views with one row per channel holding the `height × width` plane row-major, so the output of one
 /// layer is the input of the next.
 public struct Conv2d: LinearBackedLayer {

@@ -1,8 +1,8 @@
 /// A fully connected layer applied to every column: `Y[o, n] = Σ_i W[o, i] · X[i, n] + b[o]`
 /// (torch `nn.Linear` on column vectors, or `nn.Conv1d` with kernel 1 on a channels × frames input).
 ///
-/// One `sgemm` per call. The convolutions are im2col + this layer, and BatchNorm folds into it, so every
-/// product in the networks goes through here.
+/// One `sgemm` per call. The convolutions are im2col + this layer (except `Conv2d`'s direct 3×3 kernel, which
+/// reads this layer's weights), and BatchNorm folds into it.
 public struct Linear: LinearBackedLayer {
     public let inFeatures: Int
     public let outFeatures: Int
