@@ -141,6 +141,14 @@ import Testing
         applied.withMutableView { norm.apply($0.view, into: $0, relu: true) }
         #expect(maxDifference(applied.values, expected.map { max($0, 0) }) < 1e-4)
 
+        // From a window of a wider matrix (rows far apart, as the CAM++ dense layers read) into another, no ReLU.
+        let wide = Matrix(rows: cout, columns: 3 * frames, values: (0..<(cout * 3 * frames)).map { n in
+            n % (3 * frames) >= frames && n % (3 * frames) < 2 * frames ? raw[(n / (3 * frames)) * frames + n % (3 * frames) - frames] : .nan
+        })
+        var windowed = Matrix(rows: cout, columns: frames)
+        wide.withView { x in windowed.withMutableView { norm.apply(x.columns(frames..<(2 * frames)), into: $0, relu: false) } }
+        #expect(maxDifference(windowed.values, expected) < 1e-4)
+
         // affine = False: γ = 1, β = 0.
         let plain = BatchNorm(runningMean: mean, runningVariance: variance)
         #expect(maxDifference(plain.scale, variance.map { Float(1 / (Double($0) + 1e-5).squareRoot()) }) < 1e-6)
