@@ -18,6 +18,12 @@ void likeness_conv3x3_pack(const float *weight, long cout, long cin, float *wp) 
 
 static long out_height(long h, long sh) { return (h - 1) / sh + 1; }
 
+// flags[l] = -1 where first + l lies in [0, w), else 0, for l < count: which lanes of a vector starting at column
+// first may be read (a tap's input) or written (the output).
+static void lanes_inside(long first, long w, int count, int *flags) {
+    for (int l = 0; l < count; l++) flags[l] = first + l >= 0 && first + l < w ? -1 : 0;
+}
+
 static void conv3x3_portable(const float *in, long cin, long h, long w, long in_plane, long sh, const float *wp,
                              long cout, const float *bias, float *out, long out_plane, int accumulate, int relu) {
     long oh = out_height(h, sh);
@@ -54,22 +60,16 @@ static void conv3x3_avx512(const float *in, long cin, long h, long w, long in_pl
         long r0 = y * sh - 1;
         long a_lo = r0 < 0 ? -r0 : 0, a_hi = r0 + 3 > h ? h - r0 : 3;
         for (long x0 = 0; x0 < w; x0 += 16 * V16) {
-            // Lanes whose input column x - 1 + c lies in [0, w), per vector and tap; lanes of the output in [0, w).
+            // Per vector: the lanes whose input column x - 1 + c lies in [0, w) for each tap c, and the output's.
             __mmask16 load[V16][3], store[V16];
+            int flags[16];
             for (int v = 0; v < V16; v++) {
-                long base = x0 + 16 * v;
                 for (int c = 0; c < 3; c++) {
-                    __mmask16 m = 0;
-                    for (int l = 0; l < 16; l++) {
-                        long xi = base + l - 1 + c;
-                        if (xi >= 0 && xi < w) m |= (__mmask16)(1u << l);
-                    }
-                    load[v][c] = m;
+                    lanes_inside(x0 + 16 * v - 1 + c, w, 16, flags);
+                    load[v][c] = _mm512_cmplt_epi32_mask(_mm512_loadu_si512(flags), _mm512_setzero_si512());
                 }
-                __mmask16 m = 0;
-                for (int l = 0; l < 16; l++)
-                    if (base + l < w) m |= (__mmask16)(1u << l);
-                store[v] = m;
+                lanes_inside(x0 + 16 * v, w, 16, flags);
+                store[v] = _mm512_cmplt_epi32_mask(_mm512_loadu_si512(flags), _mm512_setzero_si512());
             }
             for (long ob = 0; ob < cout; ob += O16) {
                 __m512 acc[O16][V16];
@@ -116,19 +116,14 @@ static void conv3x3_avx2(const float *in, long cin, long h, long w, long in_plan
         long a_lo = r0 < 0 ? -r0 : 0, a_hi = r0 + 3 > h ? h - r0 : 3;
         for (long x0 = 0; x0 < w; x0 += 8 * V8) {
             __m256i load[V8][3], store[V8];
+            int flags[8];
             for (int v = 0; v < V8; v++) {
-                long base = x0 + 8 * v;
                 for (int c = 0; c < 3; c++) {
-                    int lanes[8];
-                    for (int l = 0; l < 8; l++) {
-                        long xi = base + l - 1 + c;
-                        lanes[l] = xi >= 0 && xi < w ? -1 : 0;
-                    }
-                    load[v][c] = _mm256_loadu_si256((const __m256i *)lanes);
+                    lanes_inside(x0 + 8 * v - 1 + c, w, 8, flags);
+                    load[v][c] = _mm256_loadu_si256((const __m256i *)flags);
                 }
-                int lanes[8];
-                for (int l = 0; l < 8; l++) lanes[l] = base + l < w ? -1 : 0;
-                store[v] = _mm256_loadu_si256((const __m256i *)lanes);
+                lanes_inside(x0 + 8 * v, w, 8, flags);
+                store[v] = _mm256_loadu_si256((const __m256i *)flags);
             }
             for (long ob = 0; ob < cout; ob += O8) {
                 __m256 acc[O8][V8];
